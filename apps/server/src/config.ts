@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+
+/** Everything an operator can set, read once from the environment at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the SQLite database lives. */
+  dataDir: string;
+  /** Base of the links handed out, e.g. https://interview.example.com; else from the request. */
+  publicUrl: string | null;
+  /** Largest WebSocket frame accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Stored updates after which a room's state is snapshotted, so loading stays fast. */
+  snapshotEvery: number;
+  /** Directory of the built web app; absent in API-only deployments. */
+  webDistDir: string;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_URL must use http or https, got "${raw}"`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: string }): Config {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || 'data'),
+    publicUrl: publicUrl(env.PUBLIC_URL),
+    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 500, 10, 1_000_000),
+    webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
+    logLevel,
+  };
+}

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import type { ApiError } from '@interview/protocol';
+import { errorFields, type Logger } from '../log.js';
+import type { RoomDirectory } from '../rooms/room-directory.js';
+import type { RoomStore } from '../storage/room-store.js';
+import { apiRoutes } from './api-routes.js';
+import { APP_CSP, securityHeaders } from './security-headers.js';
+
+export interface HttpAppOptions {
+  directory: RoomDirectory;
+  store: RoomStore;
+  logger: Logger;
+  publicUrl: string | null;
+  webDistDir: string;
+}
+
+/** Page routes of the single-page app; anything else that is not a file is a 404. */
+const PAGE_ROUTES = ['/', '/r/:roomId'];
+
+/** Express: the JSON API, the built web app and its assets, with security headers. */
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { logger, webDistDir } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  app.use(securityHeaders);
+  app.use(express.json({ limit: '16kb', strict: true }));
+
+  const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl }));
+
+  const indexHtml = join(webDistDir, 'index.html');
+  if (existsSync(indexHtml)) {
+    // Hashed file names never change content: cache them for a year.
+    app.use('/assets', express.static(join(webDistDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+    app.use(express.static(webDistDir, { index: false, maxAge: 0 }));
+    app.get(PAGE_ROUTES, (_req, res) => {
+      res.setHeader('Content-Security-Policy', APP_CSP);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  } else {
+    logger.warn('web-app-missing', { webDistDir, hint: 'run "pnpm build" to build the web app' });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' } satisfies ApiError);
+  });
+
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status >= 400 && status < 500) {
+      const message = status === 413 ? 'the request body is too large' : 'the request body is not valid JSON';
+      res.status(status).json({ error: message } satisfies ApiError);
+      return;
+    }
+    logger.error('request-failed', errorFields(error));
+    res.status(500).json({ error: 'internal error' } satisfies ApiError);
+  };
+  app.use(onError);
+  return app;
+}

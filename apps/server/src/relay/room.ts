@@ -1,0 +1,274 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+  CloseCode,
+  decodeClientFrame,
+  encodeAwarenessFrame,
+  encodeDocumentUpdate,
+  encodeRoomEvent,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  type RoomEvent,
+} from '@interview/protocol';
+import { errorFields, type Logger } from '../log.js';
+import type { RoomStore } from '../storage/room-store.js';
+import { awarenessUpdateProblem } from './awareness-check.js';
+import { Connection } from './connection.js';
+import { LatestRun } from './latest-run.js';
+import { OrderedDelivery } from './ordered-delivery.js';
+
+export interface RoomOptions {
+  store: RoomStore;
+  logger: Logger;
+  /** Largest frame accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Stored updates after which the room's state is snapshotted. */
+  snapshotEvery: number;
+  /** Called once the last connection has left, or the room failed. */
+  onEmpty: (room: Room) => void;
+}
+
+/** Origin of updates replayed from storage: they are not stored again. */
+const FROM_STORAGE = Symbol('from-storage');
+
+/**
+ * One active room: its document, the participants' presence and their
+ * sockets. Every document update is stored before any other participant
+ * receives it; presence and room events are relayed at once.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly connections = new Set<Connection>();
+  private readonly delivery = new OrderedDelivery();
+  private readonly latestRun: LatestRun;
+  private lastSeq: number;
+  private updatesSinceSnapshot: number;
+  /** Set once the room stops taking participants; a new Room is loaded for later joins. */
+  closed = false;
+
+  private constructor(
+    readonly id: string,
+    private readonly options: RoomOptions,
+    loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun },
+  ) {
+    this.lastSeq = loaded.lastSeq;
+    this.updatesSinceSnapshot = loaded.replayedUpdates;
+    this.latestRun = loaded.latestRun;
+    // The server is not a participant: it publishes no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocumentUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  static async load(roomId: string, options: RoomOptions): Promise<Room> {
+    const [stored, run] = await Promise.all([options.store.loadDocument(roomId), options.store.loadLatestRun(roomId)]);
+    const room = new Room(roomId, options, {
+      lastSeq: stored.lastSeq,
+      replayedUpdates: stored.updates.length,
+      latestRun: new LatestRun(run),
+    });
+    const history = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    for (const update of history) {
+      try {
+        Y.applyUpdate(room.doc, update, FROM_STORAGE);
+      } catch (error) {
+        // Only updates that applied were ever stored, so this means damage
+        // on disk; the rest of the history still loads.
+        options.logger.error('stored-update-skipped', { roomId, ...errorFields(error) });
+      }
+    }
+    return room;
+  }
+
+  get participantCount(): number {
+    return this.connections.size;
+  }
+
+  join(connection: Connection): void {
+    if (this.closed) throw new Error(`room ${this.id} is closed`);
+    this.connections.add(connection);
+    // Our state vector first: the client answers with what we lack.
+    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const present = [...this.awareness.getStates().keys()];
+    if (present.length > 0) {
+      connection.send(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+    }
+    for (const event of this.latestRun.replay()) connection.send(encodeRoomEvent(event));
+  }
+
+  leave(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    if (connection.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    }
+    if (this.connections.size === 0 && !this.closed) {
+      this.closed = true;
+      this.options.onEmpty(this);
+    }
+  }
+
+  /** Handles one frame from a participant. A bad frame closes that participant's socket only. */
+  receive(connection: Connection, data: Uint8Array): void {
+    if (connection.closed) return;
+    if (data.byteLength > this.options.maxMessageBytes) {
+      this.refuse(connection, CloseCode.MessageTooLarge, `message of ${data.byteLength} bytes exceeds the limit of ${this.options.maxMessageBytes}`);
+      return;
+    }
+    const frame = decodeClientFrame(data);
+    if (!frame.ok) {
+      this.refuse(connection, CloseCode.BadMessage, frame.reason);
+      return;
+    }
+    const message = frame.value;
+    switch (message.kind) {
+      case 'sync-step1':
+        this.answerSyncStep1(connection, message.stateVector);
+        return;
+      case 'update':
+        try {
+          Y.applyUpdate(this.doc, message.update, connection);
+        } catch (error) {
+          this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
+        }
+        return;
+      case 'awareness': {
+        const problem = awarenessUpdateProblem(message.update);
+        if (problem) {
+          this.refuse(connection, CloseCode.BadMessage, problem);
+          return;
+        }
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+        return;
+      }
+      case 'query-awareness':
+        connection.send(
+          encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
+        );
+        return;
+      case 'event':
+        this.relayEvent(connection, message.event);
+        return;
+    }
+  }
+
+  /** Waits for queued writes, stores a final snapshot and releases the document. */
+  async unload(): Promise<void> {
+    this.closed = true;
+    await this.delivery.drained();
+    if (this.updatesSinceSnapshot > 0) await this.snapshot();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  /** Closes every socket (e.g. on shutdown); the room unloads once they have left. */
+  closeAll(code: number, reason: string): void {
+    for (const connection of [...this.connections]) {
+      connection.close(code, reason);
+      this.leave(connection);
+    }
+  }
+
+  private answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
+    let missing: Uint8Array;
+    try {
+      missing = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch (error) {
+      this.refuse(connection, CloseCode.BadMessage, `state vector does not decode: ${errorFields(error).error}`);
+      return;
+    }
+    // Sent after pending writes, so a joiner never sees an edit before it is stored.
+    this.delivery.whenDelivered(() => connection.send(encodeSyncStep2(missing)));
+  }
+
+  private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === FROM_STORAGE) return;
+    const author = origin instanceof Connection ? { role: origin.participant.role, name: origin.participant.name } : null;
+    const stored = this.options.store.appendUpdate({ roomId: this.id, update, author, at: new Date() });
+    const frame = encodeDocumentUpdate(update);
+    this.delivery.after(
+      stored,
+      (seq) => {
+        this.lastSeq = seq;
+        this.broadcast(frame, origin);
+        if (++this.updatesSinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
+      },
+      (error) => this.fail(error),
+    );
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin instanceof Connection) {
+      for (const id of added) origin.awarenessClients.add(id);
+      for (const id of updated) origin.awarenessClients.add(id);
+      for (const id of removed) origin.awarenessClients.delete(id);
+    }
+    const changed = [...added, ...updated, ...removed];
+    // Sent to the sender too: a participant alone in a room still hears
+    // from the server, which keeps the provider's idle watchdog quiet.
+    this.broadcast(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), null);
+  };
+
+  private relayEvent(connection: Connection, incoming: RoomEvent): void {
+    let event = incoming;
+    switch (event.type) {
+      case 'execute-code':
+        // Who ran the code is what the server knows, not what the client claims.
+        event = { ...event, payload: { ...event.payload, by: { name: connection.participant.name, role: connection.participant.role } } };
+        this.latestRun.start(event);
+        this.storeLatestRun();
+        break;
+      case 'execution-output':
+        this.latestRun.append(event);
+        break;
+      case 'execution-result':
+        if (this.latestRun.finish(event)) this.storeLatestRun();
+        break;
+      case 'stop-execution':
+        break;
+    }
+    this.broadcast(encodeRoomEvent(event), connection);
+  }
+
+  private storeLatestRun(): void {
+    const run = this.latestRun.snapshot();
+    if (!run) return;
+    this.options.store.saveLatestRun(this.id, run).catch((error: unknown) => {
+      this.options.logger.error('latest-run-not-stored', { roomId: this.id, ...errorFields(error) });
+    });
+  }
+
+  private async snapshot(): Promise<void> {
+    this.updatesSinceSnapshot = 0;
+    try {
+      await this.options.store.saveSnapshot(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq);
+    } catch (error) {
+      this.options.logger.error('snapshot-failed', { roomId: this.id, ...errorFields(error) });
+    }
+  }
+
+  private broadcast(frame: Uint8Array, except: unknown): void {
+    for (const connection of this.connections) {
+      if (connection !== except) connection.send(frame);
+    }
+  }
+
+  private refuse(connection: Connection, code: number, reason: string): void {
+    this.options.logger.warn('message-refused', { roomId: this.id, connectionId: connection.participant.connectionId, code, reason });
+    connection.close(code, reason);
+    this.leave(connection);
+  }
+
+  /**
+   * A write failed: the document now holds something storage may not. Drop
+   * every participant so they reconnect to a room reloaded from storage and
+   * send their edits again.
+   */
+  private fail(error: unknown): void {
+    this.options.logger.error('update-not-stored', { roomId: this.id, ...errorFields(error) });
+    this.closeAll(CloseCode.StorageFailure, 'the server could not store an edit; reconnecting');
+  }
+}

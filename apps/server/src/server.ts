@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloseCode } from '@interview/protocol';
+import type { Config } from './config.js';
+import { createHttpApp } from './http/app.js';
+import type { Logger } from './log.js';
+import { RoomRegistry } from './relay/room-registry.js';
+import { RoomDirectory } from './rooms/room-directory.js';
+import type { RoomStore } from './storage/room-store.js';
+import { attachWebSocketRelay } from './ws.js';
+
+export interface RunningServer {
+  httpServer: Server;
+  registry: RoomRegistry;
+  /** Resolves with the URL the server listens on. */
+  listen(): Promise<string>;
+  /** Stops accepting, closes sockets with "service restart", stores every room, closes storage. */
+  shutdown(): Promise<void>;
+}
+
+/** Wires storage, the room relay and the HTTP app into one server. */
+export function createAppServer(config: Config, store: RoomStore, logger: Logger): RunningServer {
+  const directory = new RoomDirectory(store);
+  const registry = new RoomRegistry({
+    store,
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+    snapshotEvery: config.snapshotEvery,
+  });
+  const app = createHttpApp({ directory, store, logger, publicUrl: config.publicUrl, webDistDir: config.webDistDir });
+  const httpServer = createServer(app);
+  const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });
+
+  return {
+    httpServer,
+    registry,
+    listen() {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+        });
+      });
+    },
+    async shutdown() {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      relay.close();
+      await registry.closeAll(CloseCode.ServiceRestart, 'service restart');
+      httpServer.closeAllConnections();
+      await closed;
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { ExecuteCodeEvent, ExecutionOutputEvent, ExecutionResultEvent, Language, Role } from '@interview/protocol';
+
+/** A room as stored. Tokens are kept only as SHA-256 digests. */
+export interface RoomRecord {
+  id: string;
+  title: string;
+  language: Language;
+  interviewerTokenHash: Uint8Array;
+  candidateTokenHash: Uint8Array;
+  createdAt: Date;
+}
+
+/** Who wrote an update; `null` for the server's own seed. */
+export interface UpdateAuthor {
+  role: Role;
+  name: string;
+}
+
+export interface UpdateRecord {
+  roomId: string;
+  /** A Yjs update (v1 encoding). */
+  update: Uint8Array;
+  author: UpdateAuthor | null;
+  at: Date;
+}
+
+/** What a room's document is rebuilt from: the latest snapshot, then every later update. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** Sequence number of the last update included (0 when there is none). */
+  lastSeq: number;
+}
+
+/** A room's latest run, replayed to participants who join later. */
+export interface StoredRun {
+  execute: ExecuteCodeEvent;
+  output: ExecutionOutputEvent['payload'][];
+  result: ExecutionResultEvent | null;
+}
+
+/**
+ * Durable storage of rooms and their document history. The embedded SQLite
+ * implementation is the default; others (PostgreSQL) implement the same
+ * contract and pass the same test suite.
+ */
+export interface RoomStore {
+  /** Stores a new room and its seed update (sequence 1 of its history). */
+  createRoom(room: RoomRecord, seed: Uint8Array): Promise<void>;
+  findRoom(roomId: string): Promise<RoomRecord | null>;
+  loadDocument(roomId: string): Promise<StoredDocument>;
+  /**
+   * Appends one update and resolves with its sequence number once it is
+   * durable. Implementations may group concurrent calls into one commit;
+   * calls for one room resolve in the order they were made.
+   */
+  appendUpdate(record: UpdateRecord): Promise<number>;
+  /** Stores the full state of a room as of (at least) update `throughSeq`. */
+  saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number): Promise<void>;
+  saveLatestRun(roomId: string, run: StoredRun): Promise<void>;
+  loadLatestRun(roomId: string): Promise<StoredRun | null>;
+  /** Resolves when the store can read and write; used by the health check. */
+  ping(): Promise<void>;
+  /** Waits for pending writes, then releases the store. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { isLanguage } from '@interview/protocol';
+import type { RoomRecord, RoomStore, StoredDocument, StoredRun, UpdateRecord } from './room-store.js';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rooms (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  language TEXT NOT NULL,
+  interviewer_token_hash BLOB NOT NULL,
+  candidate_token_hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  data BLOB NOT NULL,
+  author_role TEXT,
+  author_name TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_room ON updates(room_id, seq);
+CREATE TABLE IF NOT EXISTS snapshots (
+  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+  state BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS latest_runs (
+  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+  run TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
+
+interface RoomRow {
+  id: string;
+  title: string;
+  language: string;
+  interviewer_token_hash: Buffer;
+  candidate_token_hash: Buffer;
+  created_at: number;
+}
+
+interface PendingUpdate {
+  record: UpdateRecord;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+export const SQLITE_FILE = 'interview.sqlite';
+
+/**
+ * The default store: one SQLite file in the data folder, in WAL mode.
+ * `synchronous=NORMAL` keeps every committed transaction across a process
+ * crash (only an OS crash or power loss can lose the last commits).
+ * Updates that arrive in the same turn of the event loop share one commit.
+ */
+export class SqliteRoomStore implements RoomStore {
+  private readonly db: Database.Database;
+  private pending: PendingUpdate[] = [];
+  private flushScheduled = false;
+  private readonly statements;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, SQLITE_FILE));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the database in ${dataDir} has schema version ${version}; this server knows ${SCHEMA_VERSION} (downgrade not supported)`);
+    }
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.statements = {
+      insertRoom: this.db.prepare(
+        'INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      findRoom: this.db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
+      insertUpdate: this.db.prepare(
+        'INSERT INTO updates (room_id, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      snapshot: this.db.prepare<[string], { state: Buffer; through_seq: number }>(
+        'SELECT state, through_seq FROM snapshots WHERE room_id = ?',
+      ),
+      updatesAfter: this.db.prepare<[string, number], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM updates WHERE room_id = ? AND seq > ? ORDER BY seq',
+      ),
+      upsertSnapshot: this.db.prepare(
+        `INSERT INTO snapshots (room_id, state, through_seq, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(room_id) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq, created_at = excluded.created_at
+         WHERE excluded.through_seq >= snapshots.through_seq`,
+      ),
+      upsertRun: this.db.prepare(
+        `INSERT INTO latest_runs (room_id, run, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(room_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
+      ),
+      latestRun: this.db.prepare<[string], { run: string }>('SELECT run FROM latest_runs WHERE room_id = ?'),
+    };
+  }
+
+  async createRoom(room: RoomRecord, seed: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertRoom.run(
+        room.id,
+        room.title,
+        room.language,
+        Buffer.from(room.interviewerTokenHash),
+        Buffer.from(room.candidateTokenHash),
+        room.createdAt.getTime(),
+      );
+      this.statements.insertUpdate.run(room.id, Buffer.from(seed), null, null, room.createdAt.getTime());
+    })();
+  }
+
+  async findRoom(roomId: string): Promise<RoomRecord | null> {
+    const row = this.statements.findRoom.get(roomId);
+    if (!row) return null;
+    if (!isLanguage(row.language)) throw new Error(`room ${roomId} has an unknown language "${row.language}"`);
+    return {
+      id: row.id,
+      title: row.title,
+      language: row.language,
+      interviewerTokenHash: row.interviewer_token_hash,
+      candidateTokenHash: row.candidate_token_hash,
+      createdAt: new Date(row.created_at),
+    };
+  }
+
+  async loadDocument(roomId: string): Promise<StoredDocument> {
+    return this.db.transaction(() => {
+      const snapshot = this.statements.snapshot.get(roomId);
+      const after = snapshot?.through_seq ?? 0;
+      const rows = this.statements.updatesAfter.all(roomId, after);
+      return {
+        snapshot: snapshot ? new Uint8Array(snapshot.state) : null,
+        updates: rows.map((row) => new Uint8Array(row.data)),
+        lastSeq: rows.at(-1)?.seq ?? after,
+      };
+    })();
+  }
+
+  appendUpdate(record: UpdateRecord): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushUpdates());
+      }
+    });
+  }
+
+  private flushUpdates(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let seqs: number[];
+    try {
+      seqs = this.db.transaction(() =>
+        batch.map(({ record }) =>
+          Number(
+            this.statements.insertUpdate.run(
+              record.roomId,
+              Buffer.from(record.update),
+              record.author?.role ?? null,
+              record.author?.name ?? null,
+              record.at.getTime(),
+            ).lastInsertRowid,
+          ),
+        ),
+      )();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(seqs[i]!));
+  }
+
+  async saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number): Promise<void> {
+    this.statements.upsertSnapshot.run(roomId, Buffer.from(state), throughSeq, Date.now());
+  }
+
+  async saveLatestRun(roomId: string, run: StoredRun): Promise<void> {
+    this.statements.upsertRun.run(roomId, JSON.stringify(run), Date.now());
+  }
+
+  async loadLatestRun(roomId: string): Promise<StoredRun | null> {
+    const row = this.statements.latestRun.get(roomId);
+    return row ? (JSON.parse(row.run) as StoredRun) : null;
+  }
+
+  async ping(): Promise<void> {
+    // Taking the write lock proves the file is writable, not just readable.
+    this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+  }
+
+  async close(): Promise<void> {
+    this.flushUpdates();
+    this.db.close();
+  }
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode } from '@interview/protocol';
+import { errorFields, type Logger } from './log.js';
+import { Connection, type RelaySocket } from './relay/connection.js';
+import type { Room } from './relay/room.js';
+import type { RoomRegistry } from './relay/room-registry.js';
+import type { RoomDirectory } from './rooms/room-directory.js';
+
+export interface WebSocketRelayOptions {
+  directory: RoomDirectory;
+  registry: RoomRegistry;
+  logger: Logger;
+  maxMessageBytes: number;
+  /** How often dead sockets are looked for. */
+  heartbeatMs?: number;
+}
+
+const WS_PATH = '/ws/';
+const NAME_LENGTH = 80;
+
+/** Close reasons are limited to 123 bytes of UTF-8 by the WebSocket protocol. */
+function closeReason(reason: string): string {
+  const bytes = Buffer.from(reason);
+  if (bytes.length <= 123) return reason;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '…';
+}
+
+function displayName(raw: string | null): string {
+  const name = (raw ?? '').replace(/\p{Cc}/gu, '').trim().slice(0, NAME_LENGTH);
+  return name || 'Anonymous';
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** Adapts a `ws` socket to the relay's minimal socket interface. */
+function relaySocket(ws: WebSocket): RelaySocket {
+  return {
+    send(data) {
+      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+    },
+    close(code, reason) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
+    },
+  };
+}
+
+/**
+ * The WebSocket edge of the relay: checks the room and token during the
+ * upgrade, before the socket joins anything, then hands frames to the room.
+ * This is the only module that knows about `ws`.
+ */
+export function attachWebSocketRelay(server: Server, options: WebSocketRelayOptions): { close(): void } {
+  const { directory, registry, logger } = options;
+  // `ws` refuses frames past its own cap with a bare 1009; the cap sits
+  // above our limit so that most oversized frames get our 4413 with a reason.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 4, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  function refuse(request: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
+  }
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://relay.invalid');
+    if (!url.pathname.startsWith(WS_PATH)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    let roomId: string;
+    try {
+      roomId = decodeURIComponent(url.pathname.slice(WS_PATH.length));
+    } catch {
+      refuse(request, socket, head, CloseCode.RoomNotFound, 'room not found');
+      return;
+    }
+    const access = await directory.authorize(roomId, url.searchParams.get('token'));
+    if (socket.destroyed) return;
+    if (access === 'unknown-room') {
+      refuse(request, socket, head, CloseCode.RoomNotFound, 'room not found');
+      return;
+    }
+    if (access === 'bad-token') {
+      refuse(request, socket, head, CloseCode.Unauthorized, 'this link does not open the room');
+      return;
+    }
+
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const participant = {
+        connectionId: randomBytes(6).toString('base64url'),
+        role: access.role,
+        name: displayName(url.searchParams.get('name')),
+      };
+      const connection = new Connection(relaySocket(ws), participant);
+      const log = { roomId, connectionId: participant.connectionId, role: participant.role };
+      let room: Room | null = null;
+      // Frames that arrive while the room loads wait here, in order.
+      const early: Uint8Array[] = [];
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      ws.on('error', (error) => logger.warn('socket-error', { ...log, ...errorFields(error) }));
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) {
+          connection.close(CloseCode.BadMessage, 'text frames are not accepted');
+          room?.leave(connection);
+          return;
+        }
+        const bytes = toBytes(data);
+        if (room) room.receive(connection, bytes);
+        else early.push(bytes);
+      });
+      ws.on('close', (code) => {
+        connection.closed = true;
+        room?.leave(connection);
+        logger.info('participant-left', { ...log, code });
+      });
+
+      registry.join(roomId, connection).then(
+        (joined) => {
+          if (connection.closed) {
+            joined.leave(connection);
+            return;
+          }
+          room = joined;
+          logger.info('participant-joined', log);
+          for (const bytes of early.splice(0)) joined.receive(connection, bytes);
+        },
+        (error: unknown) => {
+          logger.error('room-load-failed', { ...log, ...errorFields(error) });
+          connection.close(CloseCode.StorageFailure, 'the room could not be loaded');
+        },
+      );
+    });
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrade(request, socket, head).catch((error: unknown) => {
+      logger.error('upgrade-failed', errorFields(error));
+      socket.destroy();
+    });
+  });
+
+  return {
+    close() {
+      clearInterval(heartbeat);
+      wss.close();
+    },
+  };
+}

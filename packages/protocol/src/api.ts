@@ -1,0 +1,39 @@
+import type { Language, Role } from './room-document.js';
+
+/** Body of `POST /api/rooms`; every field is optional. */
+export interface CreateRoomRequest {
+  title?: string;
+  language?: Language;
+}
+
+/** Response of `POST /api/rooms` (201). */
+export interface CreateRoomResponse {
+  roomId: string;
+  interviewerUrl: string;
+  candidateUrl: string;
+}
+
+/** Response of `GET /api/rooms/:roomId` with `Authorization: Bearer <token>`. */
+export interface RoomInfo {
+  roomId: string;
+  title: string;
+  role: Role;
+  createdAt: string;
+  /** Only for interviewers: the link to send to the candidate. */
+  candidateUrl?: string;
+}
+
+export interface ApiError {
+  error: string;
+}
+
+export const ApiLimits = {
+  titleLength: 120,
+} as const;
+
+/** Page path of a room; the token travels in the fragment, never to the server. */
+export function roomPagePath(roomId: string): string {
+  return `/r/${encodeURIComponent(roomId)}`;
+}
+
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;

@@ -1,0 +1,3 @@
+export * from './chromium.js';
+export * from './server-process.js';
+export * from './wait.js';
