@@ -80,8 +80,13 @@ export function decodeRoomEvent(data: Uint8Array): ValidationResult<RoomEvent> {
 }
 
 function readBytes(decoder: decoding.Decoder, what: string): Uint8Array {
-  const bytes = decoding.readVarUint8Array(decoder);
-  // lib0 returns a view past the end of the buffer instead of failing.
+  let bytes: Uint8Array;
+  try {
+    bytes = decoding.readVarUint8Array(decoder);
+  } catch {
+    throw new RangeError(`${what} is longer than the frame`);
+  }
+  // lib0 may return a view past the end of the frame instead of failing.
   if (decoder.pos > decoder.arr.length) throw new RangeError(`${what} is longer than the frame`);
   if (decoding.hasContent(decoder)) throw new RangeError(`trailing bytes after ${what}`);
   return bytes;
