@@ -1,0 +1,17 @@
+// Serves the built app, building it first when the build is missing, so
+// `pnpm start` works straight after `pnpm install`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outputs = ['packages/protocol/dist/index.js', 'apps/server/dist/main.js', 'apps/web/dist/index.html'];
+
+if (outputs.some((file) => !existsSync(join(root, file)))) {
+  console.error('The build is missing: running "pnpm build" first.');
+  const build = spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+await import(join(root, 'apps/server/dist/main.js'));
