@@ -10,7 +10,11 @@ const outputs = ['packages/protocol/dist/index.js', 'apps/server/dist/main.js', 
 
 if (outputs.some((file) => !existsSync(join(root, file)))) {
   console.error('The build is missing: running "pnpm build" first.');
-  const build = spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  // Reuse the pnpm that runs this script (it may come from npx, not PATH).
+  const pnpm = process.env.npm_execpath;
+  const build = pnpm && /pnpm/.test(pnpm)
+    ? spawnSync(process.execPath, [pnpm, 'build'], { cwd: root, stdio: 'inherit' })
+    : spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
