@@ -1,0 +1,67 @@
+import type { ApiError, CreateRoomRequest, CreateRoomResponse, RoomInfo } from '@interview/protocol';
+
+/** A failed API call, with the HTTP status and the server's own message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly operation: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+type Fetch = typeof fetch;
+
+function isApiError(value: unknown): value is ApiError {
+  return typeof value === 'object' && value !== null && typeof (value as ApiError).error === 'string';
+}
+
+async function request<T>(fetchImpl: Fetch, operation: string, url: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { ...init, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    // status 0: the request never reached the server
+    throw new ApiRequestError(0, 'Could not reach the server. Check your connection and try again.', operation);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = isApiError(body) ? body.error : `${response.status} ${response.statusText}`.trim();
+    throw new ApiRequestError(response.status, message, operation);
+  }
+  if (body === null || typeof body !== 'object') {
+    throw new ApiRequestError(response.status, 'The server sent an unexpected response.', operation);
+  }
+  return body as T;
+}
+
+export function createRoom(body: CreateRoomRequest, fetchImpl: Fetch = fetch): Promise<CreateRoomResponse> {
+  return request(fetchImpl, 'create room', '/api/rooms', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export function fetchRoomInfo(roomId: string, token: string, fetchImpl: Fetch = fetch): Promise<RoomInfo> {
+  return request(fetchImpl, 'load room', `/api/rooms/${encodeURIComponent(roomId)}`, {
+    method: 'GET',
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+  });
+}
+
+/** What to tell a person whose room could not be opened. */
+export function describeRoomLoadError(error: unknown): { title: string; detail: string } {
+  if (error instanceof ApiRequestError) {
+    if (error.status === 401 || error.status === 403) {
+      return { title: 'This link is not valid', detail: 'Ask the interviewer for a new link to this room.' };
+    }
+    if (error.status === 404) {
+      return { title: 'Room not found', detail: 'This room does not exist or has been removed.' };
+    }
+    return { title: 'The room could not be opened', detail: error.message };
+  }
+  return { title: 'The room could not be opened', detail: 'Something went wrong. Reload the page to try again.' };
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute } from './routes.js';
+
+const ROOM_ID = 'abcdefghijklmnopqrstuv';
+
+describe('matchRoute', () => {
+  it('maps / to the home page', () => {
+    expect(matchRoute('/')).toEqual({ page: 'home' });
+  });
+
+  it('maps /r/<id> to the room page, with or without a trailing slash', () => {
+    expect(matchRoute(`/r/${ROOM_ID}`)).toEqual({ page: 'room', roomId: ROOM_ID });
+    expect(matchRoute(`/r/${ROOM_ID}/`)).toEqual({ page: 'room', roomId: ROOM_ID });
+  });
+
+  it('refuses room ids the server could never have issued', () => {
+    expect(matchRoute('/r/short')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/r/%E0%A4%A')).toEqual({ page: 'not-found' });
+    expect(matchRoute(`/r/${ROOM_ID}/extra`)).toEqual({ page: 'not-found' });
+  });
+
+  it('sends anything else to not-found', () => {
+    expect(matchRoute('/rooms')).toEqual({ page: 'not-found' });
+  });
+});

@@ -1,0 +1,29 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defaultClientConditions, defineConfig } from 'vite';
+
+// The relay the dev server forwards to: `PORT=3000 node apps/server/dist/main.js`.
+const relay = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [svelte()],
+  resolve: {
+    // Workspace packages export their TypeScript under "source", so the app
+    // bundles the protocol without building it first.
+    conditions: ['source', ...defaultClientConditions],
+  },
+  server: {
+    proxy: {
+      '/api': relay,
+      '/ws': { target: relay, ws: true },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The relay serves a strict CSP (script-src 'self'): no inline module
+    // preload polyfill, everything in files.
+    modulePreload: { polyfill: false },
+    // The room chunk (CodeMirror + Yjs) is ~650 kB and loads lazily, after the home page.
+    chunkSizeWarningLimit: 800,
+  },
+});
