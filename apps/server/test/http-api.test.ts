@@ -97,6 +97,19 @@ describe('HTTP API', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('serves the app for page routes with a strict CSP, and a 404 for anything else', async () => {
+    const page = await fetch(`${server.url}/r/${'C'.repeat(22)}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const missingPage = await fetch(`${server.url}/no/such/page`, { headers: { accept: 'text/html' } });
+    expect(missingPage.status).toBe(404);
+    expect(missingPage.headers.get('content-type')).toMatch(/text\/html/);
+    const missingApi = await fetch(`${server.url}/api/nothing`);
+    expect(missingApi.status).toBe(404);
+    expect(await missingApi.json()).toEqual({ error: 'no such API endpoint' });
+  });
+
   it('never writes tokens to its logs', async () => {
     const room = await createRoom(server.url);
     await fetch(`${server.url}/api/rooms/${room.roomId}`, { headers: { authorization: `Bearer ${room.interviewerToken}` } });

@@ -36,10 +36,18 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     // Hashed file names never change content: cache them for a year.
     app.use('/assets', express.static(join(webDistDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
     app.use(express.static(webDistDir, { index: false, maxAge: 0 }));
-    app.get(PAGE_ROUTES, (_req, res) => {
+    const sendPage = (res: express.Response, status: number) => {
+      res.status(status);
       res.setHeader('Content-Security-Policy', APP_CSP);
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexHtml);
+    };
+    app.get(PAGE_ROUTES, (_req, res) => sendPage(res, 200));
+    // A browser asking for a page that does not exist gets the app's own
+    // "page not found" view, still with a 404 status.
+    app.get('/*path', (req, res, next) => {
+      if (req.accepts(['json', 'html']) === 'html') sendPage(res, 404);
+      else next();
     });
   } else {
     logger.warn('web-app-missing', { webDistDir, hint: 'run "pnpm build" to build the web app' });
