@@ -12,6 +12,8 @@ export interface Config {
   maxMessageBytes: number;
   /** Stored updates after which a room's state is snapshotted, so loading stays fast. */
   snapshotEvery: number;
+  /** Where browsers load the Python runtime from instead of this server (a mirror), if set. */
+  pyodideBase: string | null;
   /** Directory of the built web app; absent in API-only deployments. */
   webDistDir: string;
   logLevel: LogLevel;
@@ -46,8 +48,17 @@ function publicUrl(raw: string | undefined): string | null {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+function pyodideBase(raw: string | undefined): string | null {
+  if (!raw) return null;
+  // A path on this server, or an absolute http(s) URL of a mirror.
+  if (!raw.startsWith('/') && !/^https?:\/\//.test(raw)) {
+    throw new ConfigError(`PYODIDE_BASE must be a path or an http(s) URL, got "${raw}"`);
+  }
+  return raw.endsWith('/') ? raw : `${raw}/`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: string }): Config {
-  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -56,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     publicUrl: publicUrl(env.PUBLIC_URL),
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 500, 10, 1_000_000),
+    pyodideBase: pyodideBase(env.PYODIDE_BASE),
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
     logLevel,
   };

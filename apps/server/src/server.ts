@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@interview/protocol';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { locateHarness, locatePyodide } from './http/runner-routes.js';
 import type { Logger } from './log.js';
 import { RoomRegistry } from './relay/room-registry.js';
 import { RoomDirectory } from './rooms/room-directory.js';
@@ -27,7 +28,15 @@ export function createAppServer(config: Config, store: RoomStore, logger: Logger
     maxMessageBytes: config.maxMessageBytes,
     snapshotEvery: config.snapshotEvery,
   });
-  const app = createHttpApp({ directory, store, logger, publicUrl: config.publicUrl, webDistDir: config.webDistDir });
+  const app = createHttpApp({
+    directory,
+    store,
+    logger,
+    publicUrl: config.publicUrl,
+    webDistDir: config.webDistDir,
+    pyodide: locatePyodide(config.pyodideBase),
+    harnesses: { python: locateHarness('@interview/runner-python'), javascript: locateHarness('@interview/runner-js') },
+  });
   const httpServer = createServer(app);
   const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });
 

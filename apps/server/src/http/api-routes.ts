@@ -73,7 +73,5 @@ export function apiRoutes({ directory, store, logger, baseUrl }: ApiOptions): Ro
     res.json(directory.info(baseUrl(req), access, token));
   });
 
-  router.all('/api/*path', (_req, res) => sendError(res, 404, 'no such API endpoint'));
-
   return router;
 }

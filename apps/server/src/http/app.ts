@@ -6,6 +6,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { RoomStore } from '../storage/room-store.js';
 import { apiRoutes } from './api-routes.js';
+import { runnerRoutes, type PyodideAssets, type RunnerHarness } from './runner-routes.js';
 import { APP_CSP, securityHeaders } from './security-headers.js';
 
 export interface HttpAppOptions {
@@ -14,6 +15,8 @@ export interface HttpAppOptions {
   logger: Logger;
   publicUrl: string | null;
   webDistDir: string;
+  pyodide: PyodideAssets;
+  harnesses: Record<string, RunnerHarness | null>;
 }
 
 /** Page routes of the single-page app; anything else that is not a file is a 404. */
@@ -30,6 +33,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl }));
+  app.get('/api/config', (_req, res) => {
+    res.json({ pyodideBaseUrl: options.pyodide.baseUrl });
+  });
+  app.use(runnerRoutes({ pyodide: options.pyodide, harnesses: options.harnesses, logger }));
+  app.all('/api/*path', (_req, res) => {
+    res.status(404).json({ error: 'no such API endpoint' } satisfies ApiError);
+  });
 
   const indexHtml = join(webDistDir, 'index.html');
   if (existsSync(indexHtml)) {
