@@ -112,6 +112,7 @@ export function decodeClientFrame(data: Uint8Array): ValidationResult<ClientFram
       case MessageType.Awareness:
         return { ok: true, value: { kind: 'awareness', update: readBytes(decoder, 'awareness update') } };
       case MessageType.QueryAwareness:
+        if (decoding.hasContent(decoder)) return { ok: false, reason: 'trailing bytes after query-awareness' };
         return { ok: true, value: { kind: 'query-awareness' } };
       case MessageType.RoomEvent: {
         const event = readRoomEvent(decoder);

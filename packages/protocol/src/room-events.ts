@@ -73,10 +73,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function str(payload: Record<string, unknown>, key: string, max: number): string {
+function str(payload: Record<string, unknown>, key: string, max: number, path = `payload.${key}`): string {
   const value = payload[key];
-  if (typeof value !== 'string') fail(`payload.${key} must be a string`);
-  if (value.length > max) fail(`payload.${key} is longer than ${max} characters`);
+  if (typeof value !== 'string') fail(`${path} must be a string`);
+  if (value.length > max) fail(`${path} is longer than ${max} characters`);
   return value;
 }
 
@@ -89,7 +89,7 @@ function runId(payload: Record<string, unknown>): string {
 function author(value: unknown): RunAuthor | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) fail('payload.by must be an object');
-  const name = str(value, 'name', EventLimits.nameLength);
+  const name = str(value, 'name', EventLimits.nameLength, 'payload.by.name');
   if (!isRole(value.role)) fail('payload.by.role must be "interviewer" or "candidate"');
   return { name, role: value.role };
 }

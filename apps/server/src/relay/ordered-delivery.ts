@@ -10,6 +10,10 @@ export class OrderedDelivery {
   /** Runs `deliver` with the write's result after it, and everything queued before it, completed. */
   after<T>(write: Promise<T>, deliver: (value: T) => void, onError: (error: unknown) => void): void {
     this.inFlight++;
+    // The chain reaches `write` only after the writes before it; mark its
+    // rejection handled now, or a write that fails while an earlier one is
+    // still in flight is an unhandled rejection, which ends the process.
+    write.catch(() => {});
     this.tail = this.tail
       .then(() => write)
       .then(deliver, onError)

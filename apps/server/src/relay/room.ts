@@ -127,6 +127,9 @@ export class Room {
         return;
       case 'update':
         try {
+          // Decoded whole first: applyUpdate integrates the structs before it
+          // reads the delete set, so a truncated update would half-apply.
+          Y.decodeUpdate(message.update);
           Y.applyUpdate(this.doc, message.update, connection);
         } catch (error) {
           this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);

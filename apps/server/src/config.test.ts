@@ -1,0 +1,135 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const defaults = { webDistDir: '/opt/app/web/dist' };
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env, defaults);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw new Error(`expected a ConfigError, got ${String(error)}`);
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(loadConfig({}, defaults)).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: resolve('data'),
+      publicUrl: null,
+      maxMessageBytes: 1024 * 1024,
+      snapshotEvery: 500,
+      pyodideBase: null,
+      webDistDir: resolve('/opt/app/web/dist'),
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATA_DIR: '/var/lib/interview',
+        PUBLIC_URL: 'https://interviews.example.com',
+        MAX_MESSAGE_BYTES: '65536',
+        SNAPSHOT_EVERY: '50',
+        PYODIDE_BASE: 'https://cdn.example.com/pyodide/v0.28.0',
+        WEB_DIST_DIR: '/srv/web',
+        LOG_LEVEL: 'debug',
+      },
+      defaults,
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/interview',
+      publicUrl: 'https://interviews.example.com',
+      maxMessageBytes: 65536,
+      snapshotEvery: 50,
+      pyodideBase: 'https://cdn.example.com/pyodide/v0.28.0/',
+      webDistDir: '/srv/web',
+      logLevel: 'debug',
+    });
+  });
+
+  it('resolves relative directories against the working directory', () => {
+    const config = loadConfig({ DATA_DIR: 'var/data', WEB_DIST_DIR: 'web' }, defaults);
+    expect(config.dataDir).toBe(resolve('var/data'));
+    expect(config.webDistDir).toBe(resolve('web'));
+  });
+
+  it('accepts the bounds of each integer', () => {
+    expect(loadConfig({ PORT: '0' }, defaults).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }, defaults).port).toBe(65535);
+    expect(loadConfig({ MAX_MESSAGE_BYTES: '1024' }, defaults).maxMessageBytes).toBe(1024);
+    expect(loadConfig({ MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) }, defaults).maxMessageBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ SNAPSHOT_EVERY: '10' }, defaults).snapshotEvery).toBe(10);
+    expect(loadConfig({ SNAPSHOT_EVERY: '1000000' }, defaults).snapshotEvery).toBe(1_000_000);
+  });
+
+  it('treats an empty variable as unset, for every variable', () => {
+    const empty = {
+      PORT: '',
+      HOST: '',
+      DATA_DIR: '',
+      PUBLIC_URL: '',
+      MAX_MESSAGE_BYTES: '',
+      SNAPSHOT_EVERY: '',
+      PYODIDE_BASE: '',
+      WEB_DIST_DIR: '',
+      LOG_LEVEL: '',
+    };
+    expect(loadConfig(empty, defaults)).toEqual(loadConfig({}, defaults));
+  });
+
+  it('normalizes PUBLIC_URL to origin and path without a trailing slash, dropping query and fragment', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/' }, defaults).publicUrl).toBe('https://example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/interviews//' }, defaults).publicUrl).toBe('https://example.com/interviews');
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:8080/x?y=1#z' }, defaults).publicUrl).toBe('http://localhost:8080/x');
+    expect(loadConfig({ PUBLIC_URL: 'HTTPS://Example.COM:443' }, defaults).publicUrl).toBe('https://example.com');
+  });
+
+  it('takes PYODIDE_BASE as a path on this server or an http(s) mirror, always ending in a slash', () => {
+    expect(loadConfig({ PYODIDE_BASE: '/pyodide' }, defaults).pyodideBase).toBe('/pyodide/');
+    expect(loadConfig({ PYODIDE_BASE: '/pyodide/' }, defaults).pyodideBase).toBe('/pyodide/');
+    expect(loadConfig({ PYODIDE_BASE: 'http://mirror.local/py' }, defaults).pyodideBase).toBe('http://mirror.local/py/');
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '-1'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['PORT', 'NaN'],
+    ['MAX_MESSAGE_BYTES', '1023'],
+    ['MAX_MESSAGE_BYTES', String(64 * 1024 * 1024 + 1)],
+    ['MAX_MESSAGE_BYTES', '1mb'],
+    ['SNAPSHOT_EVERY', '9'],
+    ['SNAPSHOT_EVERY', '1000001'],
+    ['SNAPSHOT_EVERY', 'Infinity'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO'],
+    ['PUBLIC_URL', 'interviews.example.com'],
+    ['PUBLIC_URL', '/relative'],
+    ['PUBLIC_URL', 'ftp://example.com'],
+    ['PUBLIC_URL', 'javascript:alert(1)'],
+    ['PYODIDE_BASE', 'cdn.example.com/pyodide'],
+    ['PYODIDE_BASE', 'ftp://mirror.example.com/pyodide/'],
+    ['PYODIDE_BASE', 'javascript:alert(1)'],
+  ])('refuses %s=%s with a ConfigError that names the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain(name);
+  });
+
+  it('quotes the bad value for integers and URLs, and gives the allowed range', () => {
+    expect(configError({ PORT: '99999' }).message).toBe('PORT must be an integer from 0 to 65535, got "99999"');
+    expect(configError({ PUBLIC_URL: 'ftp://x' }).message).toContain('"ftp://x"');
+    expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('debug, info, warn, error');
+  });
+});

@@ -1,0 +1,341 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Language } from '@interview/protocol';
+import { seedUpdate } from '../rooms/room-seed.js';
+import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId } from '../rooms/tokens.js';
+import type { RoomRecord, RoomStore, StoredRun, UpdateRecord } from './room-store.js';
+
+/** A store under test, over data of its own. */
+export interface RoomStoreFixture {
+  store: RoomStore;
+  /** Opens another store over the same data, as a restarted server would. The suite closes what it opens. */
+  reopen(): Promise<RoomStore>;
+  /** Closes whatever is still open and removes the data. */
+  cleanup(): Promise<void>;
+}
+
+/** Bytes as a plain array, so that a Buffer and a Uint8Array with the same bytes compare equal. */
+const bytes = (data: Uint8Array | null): number[] | null => (data ? Array.from(data) : null);
+
+function roomRecord(language: Language = 'python', overrides: Partial<RoomRecord> = {}): RoomRecord {
+  const interviewerToken = newInterviewerToken();
+  return {
+    id: newRoomId(),
+    title: 'Contract 🧪 «room»',
+    language,
+    interviewerTokenHash: hashToken(interviewerToken),
+    candidateTokenHash: hashToken(candidateTokenFor(interviewerToken)),
+    // Whole milliseconds: what every store can keep exactly.
+    createdAt: new Date(Date.UTC(2026, 10, 22, 10, 0, 0, 123)),
+    ...overrides,
+  };
+}
+
+function update(roomId: string, data: ArrayLike<number>, author: UpdateRecord['author'] = { role: 'candidate', name: 'Cleo' }): UpdateRecord {
+  return { roomId, update: Uint8Array.from(data), author, at: new Date() };
+}
+
+function latestRun(runId: string, overrides: Partial<StoredRun> = {}): StoredRun {
+  return {
+    execute: {
+      type: 'execute-code',
+      payload: { runId, language: 'python', code: 'print("héllo")', by: { name: 'Ada', role: 'interviewer' } },
+    },
+    output: [
+      { runId, stream: 'stdout', text: 'héllo\n' },
+      { runId, stream: 'stderr', text: 'warning\n' },
+    ],
+    result: { type: 'execution-result', payload: { runId, output: 'héllo\n', error: null, status: 'ok', durationMs: 12 } },
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every RoomStore must have. Each implementation runs this
+ * suite from its own test file with a fixture that gives it fresh data.
+ */
+export function describeRoomStoreContract(name: string, makeStore: () => Promise<RoomStoreFixture>): void {
+  describe(`RoomStore contract: ${name}`, () => {
+    let fixture: RoomStoreFixture;
+    let store: RoomStore;
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    async function createdRoom(language: Language = 'python'): Promise<{ room: RoomRecord; seed: Uint8Array }> {
+      const room = roomRecord(language);
+      const seed = seedUpdate(language);
+      await store.createRoom(room, seed);
+      return { room, seed };
+    }
+
+    describe('rooms', () => {
+      it('finds a created room with every field; token digests come back as the same bytes', async () => {
+        const { room } = await createdRoom('javascript');
+        const found = await store.findRoom(room.id);
+        expect(found).not.toBeNull();
+        expect(found!.id).toBe(room.id);
+        expect(found!.title).toBe(room.title);
+        expect(found!.language).toBe('javascript');
+        expect(found!.createdAt).toBeInstanceOf(Date);
+        expect(found!.createdAt.getTime()).toBe(room.createdAt.getTime());
+        expect(found!.interviewerTokenHash).toBeInstanceOf(Uint8Array);
+        expect(bytes(found!.interviewerTokenHash)).toEqual(bytes(room.interviewerTokenHash));
+        expect(bytes(found!.candidateTokenHash)).toEqual(bytes(room.candidateTokenHash));
+        expect(bytes(found!.candidateTokenHash)).not.toEqual(bytes(found!.interviewerTokenHash));
+      });
+
+      it('keeps rooms apart', async () => {
+        const a = await createdRoom('python');
+        const b = await createdRoom('javascript');
+        expect((await store.findRoom(a.room.id))?.language).toBe('python');
+        expect((await store.findRoom(b.room.id))?.language).toBe('javascript');
+        expect(bytes((await store.findRoom(b.room.id))!.interviewerTokenHash)).toEqual(bytes(b.room.interviewerTokenHash));
+      });
+
+      it('knows nothing of a room that was never created', async () => {
+        await createdRoom();
+        const unknown = newRoomId();
+        expect(await store.findRoom(unknown)).toBeNull();
+        expect(await store.loadLatestRun(unknown)).toBeNull();
+        expect(await store.loadDocument(unknown)).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+      });
+
+      it('refuses a second room with the same id and keeps the first', async () => {
+        const { room, seed } = await createdRoom('python');
+        const clash = roomRecord('javascript', { id: room.id, title: 'Impostor' });
+        await expect(store.createRoom(clash, seedUpdate('javascript'))).rejects.toThrow();
+        const found = await store.findRoom(room.id);
+        expect(found?.title).toBe(room.title);
+        expect(bytes(found!.interviewerTokenHash)).toEqual(bytes(room.interviewerTokenHash));
+        expect((await store.loadDocument(room.id)).updates.map(bytes)).toEqual([bytes(seed)]);
+      });
+    });
+
+    describe('document history', () => {
+      it('holds the seed as update 1 of a new room, with no snapshot', async () => {
+        const { room, seed } = await createdRoom();
+        const doc = await store.loadDocument(room.id);
+        expect(doc.snapshot).toBeNull();
+        expect(doc.updates.map(bytes)).toEqual([bytes(seed)]);
+        expect(Number.isInteger(doc.lastSeq)).toBe(true);
+        expect(doc.lastSeq).toBeGreaterThan(0);
+      });
+
+      it('returns appended updates after the seed, in order, with lastSeq the last one’s seq', async () => {
+        const { room, seed } = await createdRoom();
+        const seedSeq = (await store.loadDocument(room.id)).lastSeq;
+        const seqs: number[] = [];
+        for (const data of [[1, 2, 3], [4], [5, 6]]) seqs.push(await store.appendUpdate(update(room.id, data)));
+        expect(seqs[0]).toBeGreaterThan(seedSeq);
+        expect(seqs[1]).toBeGreaterThan(seqs[0]!);
+        expect(seqs[2]).toBeGreaterThan(seqs[1]!);
+        const doc = await store.loadDocument(room.id);
+        expect(doc.updates.map(bytes)).toEqual([bytes(seed), [1, 2, 3], [4], [5, 6]]);
+        expect(doc.lastSeq).toBe(seqs[2]);
+        expect(doc.snapshot).toBeNull();
+      });
+
+      it('keeps each room’s updates to itself', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        await store.appendUpdate(update(a.room.id, [10]));
+        const bSeq = await store.appendUpdate(update(b.room.id, [20]));
+        await store.appendUpdate(update(a.room.id, [11]));
+        const docB = await store.loadDocument(b.room.id);
+        expect(docB.updates.map(bytes)).toEqual([bytes(b.seed), [20]]);
+        expect(docB.lastSeq).toBe(bSeq);
+        expect((await store.loadDocument(a.room.id)).updates.map(bytes)).toEqual([bytes(a.seed), [10], [11]]);
+      });
+
+      it('stores update bytes exactly, whatever they are, with or without an author', async () => {
+        const { room, seed } = await createdRoom();
+        const everyByte = Array.from({ length: 256 }, (_, i) => i);
+        const large = Array.from({ length: 256 * 1024 }, (_, i) => (i * 31) % 256);
+        await store.appendUpdate(update(room.id, everyByte, null));
+        await store.appendUpdate(update(room.id, large, { role: 'interviewer', name: 'Ada “the” Interviewer' }));
+        const doc = await store.loadDocument(room.id);
+        expect(doc.updates.map(bytes)).toEqual([bytes(seed), everyByte, large]);
+        for (const stored of doc.updates) expect(stored).toBeInstanceOf(Uint8Array);
+      });
+
+      it('resolves concurrent appends with increasing seqs, in the order they were made', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        const calls = 60;
+        const resolved: Record<string, number[]> = { [a.room.id]: [], [b.room.id]: [] };
+        const pending = Array.from({ length: calls }, (_, i) => {
+          const roomId = i % 3 === 0 ? b.room.id : a.room.id;
+          return store.appendUpdate(update(roomId, [i])).then((seq) => {
+            resolved[roomId]!.push(i);
+            return { roomId, i, seq };
+          });
+        });
+        const results = await Promise.all(pending);
+        for (const roomId of [a.room.id, b.room.id]) {
+          const mine = results.filter((r) => r.roomId === roomId);
+          // Resolved in call order…
+          expect(resolved[roomId]).toEqual(mine.map((r) => r.i));
+          // …with strictly increasing seqs in call order…
+          for (let k = 1; k < mine.length; k++) expect(mine[k]!.seq).toBeGreaterThan(mine[k - 1]!.seq);
+          // …and loaded back in that order.
+          const doc = await store.loadDocument(roomId);
+          expect(doc.updates.slice(1).map(bytes)).toEqual(mine.map((r) => [r.i]));
+          expect(doc.lastSeq).toBe(mine.at(-1)!.seq);
+        }
+        expect(new Set(results.map((r) => `${r.roomId}:${r.seq}`)).size).toBe(calls);
+      });
+
+      it('gives an append made after others resolved a larger seq', async () => {
+        const { room } = await createdRoom();
+        const first = await Promise.all([store.appendUpdate(update(room.id, [1])), store.appendUpdate(update(room.id, [2]))]);
+        const later = await store.appendUpdate(update(room.id, [3]));
+        expect(later).toBeGreaterThan(Math.max(...first));
+      });
+    });
+
+    describe('snapshots', () => {
+      it('loads the snapshot and only the updates after it', async () => {
+        const { room } = await createdRoom();
+        const s1 = await store.appendUpdate(update(room.id, [1]));
+        const s2 = await store.appendUpdate(update(room.id, [2]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0xaa, 1]), s1);
+        let doc = await store.loadDocument(room.id);
+        expect(bytes(doc.snapshot)).toEqual([0xaa, 1]);
+        expect(doc.updates.map(bytes)).toEqual([[2]]);
+        expect(doc.lastSeq).toBe(s2);
+
+        const s3 = await store.appendUpdate(update(room.id, [3]));
+        doc = await store.loadDocument(room.id);
+        expect(doc.updates.map(bytes)).toEqual([[2], [3]]);
+        expect(doc.lastSeq).toBe(s3);
+      });
+
+      it('keeps lastSeq at the snapshot when no update follows it', async () => {
+        const { room } = await createdRoom();
+        const s1 = await store.appendUpdate(update(room.id, [1]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0xbb]), s1);
+        const doc = await store.loadDocument(room.id);
+        expect(bytes(doc.snapshot)).toEqual([0xbb]);
+        expect(doc.updates).toEqual([]);
+        expect(doc.lastSeq).toBe(s1);
+      });
+
+      it('replaces a snapshot with a newer one', async () => {
+        const { room } = await createdRoom();
+        const s1 = await store.appendUpdate(update(room.id, [1]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0x01]), s1);
+        const s2 = await store.appendUpdate(update(room.id, [2]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0x02]), s2);
+        const doc = await store.loadDocument(room.id);
+        expect(bytes(doc.snapshot)).toEqual([0x02]);
+        expect(doc.updates).toEqual([]);
+        expect(doc.lastSeq).toBe(s2);
+      });
+
+      it('never moves a snapshot backwards: an older throughSeq is ignored', async () => {
+        const { room } = await createdRoom();
+        const s1 = await store.appendUpdate(update(room.id, [1]));
+        const s2 = await store.appendUpdate(update(room.id, [2]));
+        const s3 = await store.appendUpdate(update(room.id, [3]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0x02]), s2);
+        await store.saveSnapshot(room.id, Uint8Array.from([0x01]), s1);
+        const doc = await store.loadDocument(room.id);
+        expect(bytes(doc.snapshot)).toEqual([0x02]);
+        expect(doc.updates.map(bytes)).toEqual([[3]]);
+        expect(doc.lastSeq).toBe(s3);
+      });
+
+      it('keeps each room’s snapshot to itself', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        const sa = await store.appendUpdate(update(a.room.id, [1]));
+        await store.saveSnapshot(a.room.id, Uint8Array.from([0xa]), sa);
+        const docB = await store.loadDocument(b.room.id);
+        expect(docB.snapshot).toBeNull();
+        expect(docB.updates.map(bytes)).toEqual([bytes(b.seed)]);
+      });
+    });
+
+    describe('latest run', () => {
+      it('has none until one is saved, then loads what was saved', async () => {
+        const { room } = await createdRoom();
+        expect(await store.loadLatestRun(room.id)).toBeNull();
+        const run = latestRun('run-1');
+        await store.saveLatestRun(room.id, run);
+        expect(await store.loadLatestRun(room.id)).toEqual(run);
+      });
+
+      it('replaces the run with a later one, including a run still without result', async () => {
+        const { room } = await createdRoom();
+        await store.saveLatestRun(room.id, latestRun('run-1'));
+        const running = latestRun('run-2', { output: [], result: null });
+        await store.saveLatestRun(room.id, running);
+        expect(await store.loadLatestRun(room.id)).toEqual(running);
+      });
+
+      it('keeps each room’s run to itself', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        await store.saveLatestRun(a.room.id, latestRun('run-a'));
+        expect(await store.loadLatestRun(b.room.id)).toBeNull();
+        await store.saveLatestRun(b.room.id, latestRun('run-b'));
+        expect((await store.loadLatestRun(a.room.id))?.execute.payload.runId).toBe('run-a');
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('answers ping while open', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      it('close waits for pending writes: an append made just before close is durable', async () => {
+        const { room, seed } = await createdRoom();
+        let seq: number | null = null;
+        const pending = store.appendUpdate(update(room.id, [7, 7, 7])).then((value) => (seq = value));
+        await store.close();
+        expect(seq).not.toBeNull();
+        await pending;
+        const reopened = await fixture.reopen();
+        try {
+          const doc = await reopened.loadDocument(room.id);
+          expect(doc.updates.map(bytes)).toEqual([bytes(seed), [7, 7, 7]]);
+          expect(doc.lastSeq).toBe(seq);
+        } finally {
+          await reopened.close();
+        }
+      });
+
+      it('keeps rooms, history, snapshots and runs across a reopen', async () => {
+        const { room } = await createdRoom('javascript');
+        const s1 = await store.appendUpdate(update(room.id, [1]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0xcc]), s1);
+        const s2 = await store.appendUpdate(update(room.id, [2]));
+        const run = latestRun('run-9');
+        await store.saveLatestRun(room.id, run);
+        await store.close();
+
+        const reopened = await fixture.reopen();
+        try {
+          const found = await reopened.findRoom(room.id);
+          expect(found?.language).toBe('javascript');
+          expect(bytes(found!.candidateTokenHash)).toEqual(bytes(room.candidateTokenHash));
+          const doc = await reopened.loadDocument(room.id);
+          expect(bytes(doc.snapshot)).toEqual([0xcc]);
+          expect(doc.updates.map(bytes)).toEqual([[2]]);
+          expect(doc.lastSeq).toBe(s2);
+          expect(await reopened.loadLatestRun(room.id)).toEqual(run);
+          // New appends continue after the old ones.
+          expect(await reopened.appendUpdate(update(room.id, [3]))).toBeGreaterThan(s2);
+        } finally {
+          await reopened.close();
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { seedUpdate } from '../rooms/room-seed.js';
+import { hashToken, newRoomId } from '../rooms/tokens.js';
+import { describeRoomStoreContract } from './room-store.contract.js';
+import type { RoomStore } from './room-store.js';
+import { SQLITE_FILE, SqliteRoomStore } from './sqlite-store.js';
+
+describeRoomStoreContract('SqliteRoomStore', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interview-sqlite-'));
+  const opened: RoomStore[] = [];
+  const open = () => {
+    const store = new SqliteRoomStore(dir);
+    opened.push(store);
+    return store;
+  };
+  return {
+    store: open(),
+    reopen: async () => open(),
+    async cleanup() {
+      for (const store of opened) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SqliteRoomStore specifics', () => {
+  const dirs: string[] = [];
+  const stores: SqliteRoomStore[] = [];
+
+  function tempDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'interview-sqlite-'));
+    dirs.push(dir);
+    return dir;
+  }
+
+  function openStore(dir: string): SqliteRoomStore {
+    const store = new SqliteRoomStore(dir);
+    stores.push(store);
+    return store;
+  }
+
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function createRoom(store: SqliteRoomStore): Promise<string> {
+    const id = newRoomId();
+    await store.createRoom(
+      {
+        id,
+        title: 'SQLite',
+        language: 'python',
+        interviewerTokenHash: hashToken('i'),
+        candidateTokenHash: hashToken('c'),
+        createdAt: new Date(),
+      },
+      seedUpdate('python'),
+    );
+    return id;
+  }
+
+  it('keeps its data in one file in the data directory, creating the directory if needed', async () => {
+    const dir = join(tempDir(), 'nested', 'data');
+    expect(existsSync(dir)).toBe(false);
+    const store = openStore(dir);
+    await createRoom(store);
+    expect(existsSync(join(dir, SQLITE_FILE))).toBe(true);
+    // Only the database and its WAL companions live there.
+    for (const name of readdirSync(dir)) expect(name.startsWith(SQLITE_FILE)).toBe(true);
+  });
+
+  it('runs in WAL mode with foreign keys on', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const roomId = await createRoom(store);
+    await store.appendUpdate({ roomId, update: Uint8Array.of(1), author: null, at: new Date() });
+    expect(existsSync(join(dir, `${SQLITE_FILE}-wal`))).toBe(true);
+    const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      expect(inspector.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      inspector.close();
+    }
+    // Foreign keys are enforced: an update for a room that does not exist is refused.
+    await expect(store.appendUpdate({ roomId: newRoomId(), update: Uint8Array.of(1), author: null, at: new Date() })).rejects.toThrow(
+      /FOREIGN KEY/,
+    );
+  });
+
+  it('stores each update with its author role, name and time; the seed has no author', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const roomId = await createRoom(store);
+    const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+    const seq = await store.appendUpdate({ roomId, update: Uint8Array.of(9), author: { role: 'candidate', name: 'Cleo' }, at });
+    const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      const rows = inspector
+        .prepare('SELECT seq, author_role, author_name, created_at FROM updates WHERE room_id = ? ORDER BY seq')
+        .all(roomId) as Array<{ seq: number; author_role: string | null; author_name: string | null; created_at: number }>;
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toMatchObject({ author_role: null, author_name: null });
+      expect(rows[1]).toEqual({ seq, author_role: 'candidate', author_name: 'Cleo', created_at: at.getTime() });
+    } finally {
+      inspector.close();
+    }
+  });
+
+  it('commits appends made in the same turn of the event loop together, and a failing batch rejects every call in it', async () => {
+    const store = openStore(tempDir());
+    const roomId = await createRoom(store);
+    const good = store.appendUpdate({ roomId, update: Uint8Array.of(1), author: null, at: new Date() });
+    const bad = store.appendUpdate({ roomId: newRoomId(), update: Uint8Array.of(2), author: null, at: new Date() });
+    const results = await Promise.allSettled([good, bad]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    // Neither was stored: the batch is one transaction.
+    expect((await store.loadDocument(roomId)).updates).toHaveLength(1);
+    // The store keeps working afterwards.
+    await expect(store.appendUpdate({ roomId, update: Uint8Array.of(3), author: null, at: new Date() })).resolves.toBeGreaterThan(0);
+  });
+
+  it('refuses a database written by a newer schema, naming both versions', async () => {
+    const dir = tempDir();
+    const first = new SqliteRoomStore(dir);
+    await first.close();
+    const db = new Database(join(dir, SQLITE_FILE));
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 1/);
+  });
+
+  it('reports a failed ping after it was closed', async () => {
+    const store = openStore(tempDir());
+    await store.ping();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
