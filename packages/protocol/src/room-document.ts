@@ -6,6 +6,26 @@ export const RoomDocument = {
   meta: 'meta',
 } as const;
 
+/** Keys of the `meta` map. */
+export const MetaKey = {
+  /** "python" or "javascript". */
+  language: 'language',
+  /** Seconds a run may take before it is ended; set by interviewers. */
+  timeLimitSeconds: 'timeLimitSeconds',
+} as const;
+
+export const RunTimeLimit = {
+  defaultSeconds: 30,
+  minSeconds: 1,
+  maxSeconds: 600,
+} as const;
+
+/** The room's time limit from an untrusted `meta` value, clamped; the default when unset. */
+export function timeLimitSeconds(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return RunTimeLimit.defaultSeconds;
+  return Math.min(RunTimeLimit.maxSeconds, Math.max(RunTimeLimit.minSeconds, Math.round(value)));
+}
+
 export const LANGUAGES = ['python', 'javascript'] as const;
 export type Language = (typeof LANGUAGES)[number];
 

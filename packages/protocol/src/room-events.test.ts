@@ -51,6 +51,9 @@ const ROUND_TRIPS: RoomEvent[] = [
   { type: 'execution-result', payload: { runId: 'run-1', output: 'partial', error: 'stopped', status: 'stopped', durationMs: 1234.5 } },
   { type: 'execution-result', payload: { runId: 'run-1', output: '', error: 'too slow', status: 'timeout' } },
   { type: 'execution-result', payload: { runId: 'run-1', output: 'x', error: null, status: 'ok' } },
+  { type: 'execution-result', payload: { runId: 'run-1', output: '', error: 'NameError', status: 'error', errorLine: 3 } },
+  { type: 'execution-input-request', payload: { runId: 'run-1', prompt: 'Your name? ' } },
+  { type: 'execution-input', payload: { runId: 'run-1', text: 'Ada' } },
   { type: 'stop-execution', payload: { runId: 'x'.repeat(EventLimits.runIdLength) } },
 ];
 
@@ -214,6 +217,26 @@ describe('room event refusals', () => {
     for (const durationMs of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
       expect(validateRoomEvent(result({ durationMs }))).toEqual({ ok: false, reason });
     }
+  });
+});
+
+describe('error lines and input events', () => {
+  it('refuses an error line that is not a positive integer', () => {
+    for (const errorLine of [0, -1, 1.5, '3', null]) {
+      expect(reasonFor(result({ errorLine }))).toBe('payload.errorLine must be a positive integer');
+    }
+  });
+
+  it('bounds prompts and answers', () => {
+    const long = 'x'.repeat(EventLimits.inputLength + 1);
+    expect(validateRoomEvent({ type: 'execution-input', payload: { runId: 'r', text: long } })).toEqual({
+      ok: false,
+      reason: `payload.text is longer than ${EventLimits.inputLength} characters`,
+    });
+    expect(validateRoomEvent({ type: 'execution-input-request', payload: { runId: 'r', prompt: 5 } })).toEqual({
+      ok: false,
+      reason: 'payload.prompt must be a string',
+    });
   });
 });
 

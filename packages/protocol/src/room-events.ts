@@ -28,7 +28,21 @@ export interface ExecutionResultEvent {
     error: string | null;
     status?: RunStatus;
     durationMs?: number;
+    /** 1-based line of the program where the error was raised, when known. */
+    errorLine?: number;
   };
+}
+
+/** The program waits for a line of input; its prompt has already been sent as output. */
+export interface ExecutionInputRequestEvent {
+  type: 'execution-input-request';
+  payload: { runId: string; prompt: string };
+}
+
+/** The line the runner's user typed in answer; everyone sees it. */
+export interface ExecutionInputEvent {
+  type: 'execution-input';
+  payload: { runId: string; text: string };
 }
 
 export interface StopExecutionEvent {
@@ -40,6 +54,8 @@ export type RoomEvent =
   | ExecuteCodeEvent
   | ExecutionOutputEvent
   | ExecutionResultEvent
+  | ExecutionInputRequestEvent
+  | ExecutionInputEvent
   | StopExecutionEvent;
 
 export type RoomEventType = RoomEvent['type'];
@@ -48,6 +64,8 @@ export const ROOM_EVENT_TYPES: readonly RoomEventType[] = [
   'execute-code',
   'execution-output',
   'execution-result',
+  'execution-input-request',
+  'execution-input',
   'stop-execution',
 ];
 
@@ -57,6 +75,7 @@ export const EventLimits = {
   nameLength: 80,
   codeLength: 512 * 1024,
   textLength: 512 * 1024,
+  inputLength: 16 * 1024,
 } as const;
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -123,8 +142,18 @@ function parsePayload(type: RoomEventType, p: Record<string, unknown>): RoomEven
         }
         payload.durationMs = p.durationMs;
       }
+      if (p.errorLine !== undefined) {
+        if (typeof p.errorLine !== 'number' || !Number.isInteger(p.errorLine) || p.errorLine < 1) {
+          fail('payload.errorLine must be a positive integer');
+        }
+        payload.errorLine = p.errorLine;
+      }
       return { type, payload };
     }
+    case 'execution-input-request':
+      return { type, payload: { runId: runId(p), prompt: str(p, 'prompt', EventLimits.inputLength) } };
+    case 'execution-input':
+      return { type, payload: { runId: runId(p), text: str(p, 'text', EventLimits.inputLength) } };
     case 'stop-execution':
       return { type, payload: { runId: runId(p) } };
   }

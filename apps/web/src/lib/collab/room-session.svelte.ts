@@ -1,7 +1,16 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import { isLanguage, RoomDocument, type Language, type Role } from '@interview/protocol';
+import {
+  isLanguage,
+  MetaKey,
+  RoomDocument,
+  RunTimeLimit,
+  timeLimitSeconds,
+  type Language,
+  type Role,
+  type RoomEvent,
+} from '@interview/protocol';
 import { applyRunEvent, type LatestRun } from '../run/latest-run.js';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
 import { Presence } from './presence.svelte.js';
@@ -38,6 +47,8 @@ export class RoomSession {
 
   /** null until the server's state arrived (it seeds the language). */
   language: Language | null = $state(null);
+  /** How long a run may take in this room; interviewers change it. */
+  timeLimitSeconds: number = $state(RunTimeLimit.defaultSeconds);
   /** True once the first full sync completed; stays true across reconnects. */
   loaded = $state(false);
   latestRun: LatestRun | null = $state.raw(null);
@@ -59,15 +70,16 @@ export class RoomSession {
       this.latestRun = applyRunEvent(this.latestRun, event);
     });
     this.connection = new ConnectionMonitor(this.provider);
-    this.meta.observe(this.#readLanguage);
-    this.#readLanguage();
+    this.meta.observe(this.#readMeta);
+    this.#readMeta();
     this.provider.on('sync', this.#onSync);
     this.provider.connect();
   }
 
-  readonly #readLanguage = (): void => {
-    const value = this.meta.get('language');
+  readonly #readMeta = (): void => {
+    const value = this.meta.get(MetaKey.language);
     this.language = isLanguage(value) ? value : null;
+    this.timeLimitSeconds = timeLimitSeconds(this.meta.get(MetaKey.timeLimitSeconds));
   };
 
   readonly #onSync = (synced: boolean): void => {
@@ -76,14 +88,26 @@ export class RoomSession {
 
   /** Changes the language for everyone in the room. */
   setLanguage(language: Language): void {
-    if (this.meta.get('language') === language) return;
-    this.meta.set('language', language);
+    if (this.meta.get(MetaKey.language) === language) return;
+    this.meta.set(MetaKey.language, language);
+  }
+
+  /** Changes the run time limit for everyone in the room. */
+  setTimeLimit(seconds: number): void {
+    const clamped = timeLimitSeconds(seconds);
+    if (this.meta.get(MetaKey.timeLimitSeconds) === clamped) return;
+    this.meta.set(MetaKey.timeLimitSeconds, clamped);
+  }
+
+  /** Applies an event this browser sent (the relay does not echo it back). */
+  applyLocalEvent(event: RoomEvent): void {
+    this.latestRun = applyRunEvent(this.latestRun, event);
   }
 
   destroy(): void {
     this.#unsubscribeRun();
     this.provider.off('sync', this.#onSync);
-    this.meta.unobserve(this.#readLanguage);
+    this.meta.unobserve(this.#readMeta);
     this.connection.destroy();
     this.events.destroy();
     this.presence.destroy();

@@ -10,6 +10,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Language } from '@interview/protocol';
+import { errorLineHighlight } from './error-line.js';
 
 /** Syntax plus the indentation each community expects (PEP 8: four spaces). */
 export function languageSupport(language: Language): Extension {
@@ -58,6 +59,8 @@ export function editorExtensions(
   binding: CollabBinding,
   compartments: EditorCompartments,
   initial: { language: Language; dark: boolean; label: string; describedBy?: string },
+  /** Ctrl/Cmd+Enter; returns true when it handled the key. */
+  onRun: () => boolean = () => false,
 ): Extension[] {
   const attributes: Record<string, string> = { 'aria-label': initial.label };
   if (initial.describedBy) attributes['aria-describedby'] = initial.describedBy;
@@ -66,6 +69,8 @@ export function editorExtensions(
     // Undo/redo through the Y.UndoManager, ahead of basicSetup's own history,
     // so Mod-z reverts only this person's edits, never a peer's.
     Prec.high(keymap.of(yUndoManagerKeymap)),
+    Prec.highest(keymap.of([{ key: 'Mod-Enter', run: onRun, preventDefault: true }])),
+    errorLineHighlight(),
     // Escape then Tab still leaves the editor (CodeMirror's tab-focus mode).
     keymap.of([indentWithTab]),
     compartments.language.of(languageSupport(initial.language)),

@@ -19,6 +19,10 @@ export interface LatestRun {
   phase: RunPhase;
   error: string | null;
   durationMs: number | null;
+  /** 1-based line of the program where the error was raised. */
+  errorLine: number | null;
+  /** The prompt the program waits on for input, if it waits. */
+  awaitingInput: string | null;
   stopRequested: boolean;
 }
 
@@ -35,6 +39,8 @@ function emptyRun(runId: string): LatestRun {
     phase: 'running',
     error: null,
     durationMs: null,
+    errorLine: null,
+    awaitingInput: null,
     stopRequested: false,
   };
 }
@@ -80,7 +86,7 @@ export function applyRunEvent(run: LatestRun | null, event: RoomEvent): LatestRu
       return appendOutput(runFor(run, runId), { stream, text });
     }
     case 'execution-result': {
-      const { runId, output, error, status, durationMs } = event.payload;
+      const { runId, output, error, status, durationMs, errorLine } = event.payload;
       let next = runFor(run, runId);
       // Whoever missed the streamed lines (joined late) still gets the whole output.
       if (next.chunks.length === 0) next = appendOutput(next, { stream: 'stdout', text: output });
@@ -89,7 +95,17 @@ export function applyRunEvent(run: LatestRun | null, event: RoomEvent): LatestRu
         phase: status ?? (error === null ? 'ok' : 'error'),
         error,
         durationMs: durationMs ?? null,
+        errorLine: errorLine ?? null,
+        awaitingInput: null,
       };
+    }
+    case 'execution-input-request': {
+      if (run?.runId !== event.payload.runId || run.phase !== 'running') return run;
+      return { ...run, awaitingInput: event.payload.prompt };
+    }
+    case 'execution-input': {
+      if (run?.runId !== event.payload.runId) return run;
+      return { ...run, awaitingInput: null };
     }
     case 'stop-execution': {
       if (run?.runId !== event.payload.runId || run.phase !== 'running') return run;
