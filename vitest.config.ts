@@ -27,7 +27,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'browser',
-          include: ['apps/web/e2e/**/*.test.ts'],
+          include: ['apps/web/e2e/**/*.test.ts', 'packages/runner-*/test/**/*.test.ts'],
           testTimeout: 60000,
           hookTimeout: 60000,
           // One Chromium at a time: two cores are shared with the server.
