@@ -8,6 +8,9 @@ COPY package.json pnpm-workspace.yaml pnpm-lock.yaml tsconfig.base.json ./
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY packages/protocol/package.json packages/protocol/
+COPY packages/runner-api/package.json packages/runner-api/
+COPY packages/runner-js/package.json packages/runner-js/
+COPY packages/runner-python/package.json packages/runner-python/
 COPY packages/test-support/package.json packages/test-support/
 RUN npx -y pnpm@10.34.8 install --frozen-lockfile
 COPY . .
@@ -24,6 +27,11 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/packages/protocol/package.json packages/protocol/
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/packages/protocol/node_modules packages/protocol/node_modules
+# The runners' sandbox documents; their code reaches browsers inside the web app's bundle.
+COPY --from=build /app/packages/runner-js/package.json packages/runner-js/
+COPY --from=build /app/packages/runner-js/dist/harness.html /app/packages/runner-js/dist/harness.csp packages/runner-js/dist/
+COPY --from=build /app/packages/runner-python/package.json packages/runner-python/
+COPY --from=build /app/packages/runner-python/dist/harness.html /app/packages/runner-python/dist/harness.csp packages/runner-python/dist/
 COPY --from=build /app/apps/server/package.json apps/server/
 COPY --from=build /app/apps/server/dist apps/server/dist
 COPY --from=build /app/apps/server/node_modules apps/server/node_modules

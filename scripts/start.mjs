@@ -6,7 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outputs = ['packages/protocol/dist/index.js', 'apps/server/dist/main.js', 'apps/web/dist/index.html'];
+const outputs = [
+  'packages/protocol/dist/index.js',
+  'packages/runner-js/dist/harness.html',
+  'packages/runner-python/dist/harness.html',
+  'apps/server/dist/main.js',
+  'apps/web/dist/index.html',
+];
 
 if (outputs.some((file) => !existsSync(join(root, file)))) {
   console.error('The build is missing: running "pnpm build" first.');

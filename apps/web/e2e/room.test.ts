@@ -1,7 +1,16 @@
-import { encodeRoomEvent, type CreateRoomResponse, type RoomEvent } from '@interview/protocol';
+import { encodeRoomEvent, type RoomEvent } from '@interview/protocol';
 import { launchChromium, removeDir, startServer, waitFor, type ServerProcess } from '@interview/test-support';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createRoomByApi as createRoomAt,
+  editorOf,
+  editorText,
+  joinAs,
+  PageOpener,
+  typeAtEnd,
+  type WatchedPage,
+} from './room-page.js';
 
 /**
  * Two people in two browser contexts (separate storage, like two machines)
@@ -11,68 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let server: ServerProcess | undefined;
 let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-
-interface Watched {
-  page: Page;
-  /** Console errors and uncaught exceptions, CSP violations included. */
-  problems: string[];
-  /** URLs of everything except WebSockets (whose query carries the token by contract). */
-  requests: string[];
-}
-
-async function openPage(permissions: string[] = []): Promise<Watched> {
-  const context = await browser!.newContext({ permissions });
-  contexts.push(context);
-  const page = await context.newPage();
-  const watched: Watched = { page, problems: [], requests: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error') watched.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => watched.problems.push(error.message));
-  page.on('request', (request) => {
-    if (request.resourceType() !== 'websocket') watched.requests.push(request.url());
-  });
-  return watched;
-}
-
-const editorOf = (page: Page): Locator => page.getByRole('textbox', { name: 'Code editor' });
-
-/** The document as lines, without remote-caret widgets and their name labels. */
-async function editorText(page: Page): Promise<string> {
-  return editorOf(page).evaluate((content) => {
-    const copy = content.cloneNode(true) as HTMLElement;
-    for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer')) widget.remove();
-    return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
-  });
-}
-
-/** Types at the end of the document, on a new line. */
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await editorOf(page).click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(text);
-}
-
-async function createRoomByApi(title: string, base = server!.url): Promise<CreateRoomResponse> {
-  const response = await fetch(`${base}/api/rooms`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ title }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as CreateRoomResponse;
-}
-
-/** Opens a room link in a fresh context, which always asks for a name first. */
-async function joinAs(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await editorOf(page).waitFor();
-  await page.getByRole('status', { name: 'Connected', exact: true }).waitFor();
-}
+const pages = new PageOpener(() => browser!);
+const openPage = (permissions: string[] = []): Promise<WatchedPage> => pages.open(permissions);
+const createRoomByApi = (title: string, base = server!.url) => createRoomAt(base, title);
 
 beforeAll(async () => {
   server = await startServer();
@@ -80,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await server?.stop();
   if (server) removeDir(server.dataDir);

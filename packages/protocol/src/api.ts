@@ -37,3 +37,9 @@ export function roomPagePath(roomId: string): string {
 }
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;
+
+/** Response of `GET /api/config`: what the browser needs to know about this deployment. */
+export interface ClientConfig {
+  /** Base URL of the Pyodide runtime files (this server's own copy unless PYODIDE_BASE is set). */
+  pyodideBaseUrl: string;
+}

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request } from 'express';
-import type { ApiError } from '@interview/protocol';
+import type { ApiError, ClientConfig } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { RoomStore } from '../storage/room-store.js';
 import { apiRoutes } from './api-routes.js';
+import { requestLog } from './request-log.js';
 import { runnerRoutes, type PyodideAssets, type RunnerHarness } from './runner-routes.js';
-import { APP_CSP, securityHeaders } from './security-headers.js';
+import { appCsp, securityHeaders } from './security-headers.js';
 
 export interface HttpAppOptions {
   directory: RoomDirectory;
@@ -28,13 +29,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  app.use(requestLog(logger));
   app.use(securityHeaders);
   app.use(express.json({ limit: '16kb', strict: true }));
 
   const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl }));
   app.get('/api/config', (_req, res) => {
-    res.json({ pyodideBaseUrl: options.pyodide.baseUrl });
+    res.json({ pyodideBaseUrl: options.pyodide.baseUrl } satisfies ClientConfig);
   });
   app.use(runnerRoutes({ pyodide: options.pyodide, harnesses: options.harnesses, logger }));
   app.all('/api/*path', (_req, res) => {
@@ -46,9 +48,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     // Hashed file names never change content: cache them for a year.
     app.use('/assets', express.static(join(webDistDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
     app.use(express.static(webDistDir, { index: false, maxAge: 0 }));
+    // A Pyodide mirror on another origin is where the page downloads the runtime from.
+    const mirror = /^https?:\/\//.test(options.pyodide.baseUrl) ? [new URL(options.pyodide.baseUrl).origin] : [];
+    const pageCsp = appCsp(mirror);
     const sendPage = (res: express.Response, status: number) => {
       res.status(status);
-      res.setHeader('Content-Security-Policy', APP_CSP);
+      res.setHeader('Content-Security-Policy', pageCsp);
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexHtml);
     };

@@ -2,20 +2,23 @@ import type { RequestHandler } from 'express';
 
 /**
  * The app's pages may load only their own scripts and talk only to their
- * own origin. Styles allow inline because CodeMirror injects its own.
+ * own origin (plus a Pyodide mirror, when one is configured). Styles allow
+ * inline because CodeMirror injects its own.
  */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function appCsp(extraConnectSources: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    ["connect-src 'self'", ...extraConnectSources].join(' '),
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Headers on every response: isolation (COOP/COEP), no sniffing, no referrer. */
 export const securityHeaders: RequestHandler = (_req, res, next) => {

@@ -1,4 +1,4 @@
-import type { ApiError, CreateRoomRequest, CreateRoomResponse, RoomInfo } from '@interview/protocol';
+import type { ApiError, ClientConfig, CreateRoomRequest, CreateRoomResponse, RoomInfo } from '@interview/protocol';
 
 /** A failed API call, with the HTTP status and the server's own message. */
 export class ApiRequestError extends Error {
@@ -50,6 +50,10 @@ export function fetchRoomInfo(roomId: string, token: string, fetchImpl: Fetch = 
     method: 'GET',
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
   });
+}
+
+export function fetchClientConfig(fetchImpl: Fetch = fetch): Promise<ClientConfig> {
+  return request(fetchImpl, 'load configuration', '/api/config', { method: 'GET', headers: { Accept: 'application/json' } });
 }
 
 /** What to tell a person whose room could not be opened. */

@@ -1,0 +1,91 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { CreateRoomResponse, Language } from '@interview/protocol';
+import { waitFor } from '@interview/test-support';
+
+/** A page with what went wrong on it and what it requested. */
+export interface WatchedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions, CSP violations included. */
+  problems: string[];
+  /** URLs of everything except WebSockets (whose query carries the token by contract). */
+  requests: string[];
+}
+
+/** Opens pages in separate contexts (separate storage, like two machines) and closes them all at the end. */
+export class PageOpener {
+  readonly #contexts: BrowserContext[] = [];
+
+  constructor(private readonly browser: () => Browser) {}
+
+  async open(permissions: string[] = []): Promise<WatchedPage> {
+    const context = await this.browser().newContext({ permissions });
+    this.#contexts.push(context);
+    const page = await context.newPage();
+    const watched: WatchedPage = { page, problems: [], requests: [] };
+    page.on('console', (message) => {
+      if (message.type() === 'error') watched.problems.push(message.text());
+    });
+    page.on('pageerror', (error) => watched.problems.push(error.message));
+    page.on('request', (request) => {
+      if (request.resourceType() !== 'websocket') watched.requests.push(request.url());
+    });
+    return watched;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const context of this.#contexts.splice(0)) await context.close().catch(() => {});
+  }
+}
+
+export const editorOf = (page: Page): Locator => page.getByRole('textbox', { name: 'Code editor' });
+
+/** The document as lines, without remote-caret widgets and their name labels. */
+export async function editorText(page: Page): Promise<string> {
+  return editorOf(page).evaluate((content) => {
+    const copy = content.cloneNode(true) as HTMLElement;
+    for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer')) widget.remove();
+    return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
+  });
+}
+
+/** Types at the end of the document, on a new line. */
+export async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await editorOf(page).click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+}
+
+/**
+ * Replaces the whole program by pasting it, as a person would; typing it
+ * would trigger auto-indent and bracket closing.
+ */
+export async function replaceCode(page: Page, code: string): Promise<void> {
+  await editorOf(page).click();
+  await page.keyboard.press('Control+a');
+  await editorOf(page).evaluate((editor, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, code);
+  await waitFor(async () => (await editorText(page)) === code, { what: 'the pasted program in the editor' });
+}
+
+export async function createRoomByApi(baseUrl: string, title: string, language?: Language): Promise<CreateRoomResponse> {
+  const response = await fetch(`${baseUrl}/api/rooms`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(language ? { title, language } : { title }),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}`);
+  return (await response.json()) as CreateRoomResponse;
+}
+
+/** Opens a room link in a fresh context, which always asks for a name first. */
+export async function joinAs(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await editorOf(page).waitFor();
+  await page.getByRole('status', { name: 'Connected', exact: true }).waitFor();
+}
