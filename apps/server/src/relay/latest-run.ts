@@ -41,6 +41,19 @@ export class LatestRun {
     return true;
   }
 
+  /**
+   * Ends an unfinished run on behalf of a runner that can no longer report
+   * (it left, or the server restarted), so nobody waits on it forever.
+   * Returns the result event, or null when there was nothing to end.
+   */
+  abandon(reason: string): ExecutionResultEvent | null {
+    const run = this.run;
+    if (!run || run.result) return null;
+    const output = run.output.map((chunk) => chunk.text).join('');
+    run.result = { type: 'execution-result', payload: { runId: run.execute.payload.runId, output, error: reason, status: 'stopped' } };
+    return run.result;
+  }
+
   snapshot(): StoredRun | null {
     return this.run;
   }

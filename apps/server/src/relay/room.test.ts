@@ -761,6 +761,58 @@ describe('Room: room events', () => {
   });
 });
 
+describe('Room: runs whose runner is gone', () => {
+  it('ends the run as stopped for everyone when its runner leaves mid-run', async () => {
+    const { joined, connect, store, roomId } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('run-1'));
+    cleo.sendEvent(output('run-1', 'partial'));
+    await until(() => ada.events.length === 2, 'the live events');
+    cleo.leave();
+    await until(() => ada.events.length === 3, 'the run to end');
+    expect(ada.events[2]).toEqual({
+      type: 'execution-result',
+      payload: { runId: 'run-1', output: 'partial', error: 'The run was interrupted: Cleo left the room.', status: 'stopped' },
+    });
+    const late = connect('Late', 'candidate').join();
+    await until(() => late.synced, 'Late to sync');
+    expect(late.events.at(-1)?.type).toBe('execution-result');
+    await vi.waitFor(async () => expect((await store.loadLatestRun(roomId))?.result?.payload.status).toBe('stopped'));
+  });
+
+  it('leaves a finished run alone when its runner leaves, and ignores others leaving', async () => {
+    const { joined } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'candidate');
+    cleo.sendEvent(execute('run-1'));
+    await until(() => ada.events.length === 1, 'the start');
+    bo.leave();
+    cleo.sendEvent(result('run-1'));
+    await until(() => ada.events.length === 2, 'the result');
+    cleo.leave();
+    const marker = await joined('Marker', 'candidate');
+    expect(marker.events.map((e) => e.type)).toEqual(['execute-code', 'execution-result']);
+    expect(ada.events).toHaveLength(2);
+  });
+
+  it('ends an unfinished stored run when the room is loaded again after a restart', async () => {
+    const { joined, connect, load } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('run-1'));
+    await until(() => ada.events.length === 1, 'the start');
+    const reloaded = await load();
+    const late = connect('Late', 'interviewer', reloaded).join();
+    await until(() => late.synced, 'Late to sync');
+    expect(late.events.at(-1)).toMatchObject({
+      type: 'execution-result',
+      payload: { runId: 'run-1', status: 'stopped', error: 'The run was interrupted: the server restarted.' },
+    });
+  });
+});
+
 describe('Room: lifecycle and storage', () => {
   it('calls onEmpty once, when the last participant leaves', async () => {
     const { room, emptied, joined } = await openRoom();

@@ -42,6 +42,8 @@ export class Room {
   private readonly connections = new Set<Connection>();
   private readonly delivery = new OrderedDelivery();
   private readonly latestRun: LatestRun;
+  /** The connection whose browser executes the latest run, while it does. */
+  private runner: Connection | null = null;
   private lastSeq: number;
   private updatesSinceSnapshot: number;
   /** Set once the room stops taking participants; a new Room is loaded for later joins. */
@@ -68,6 +70,8 @@ export class Room {
       replayedUpdates: stored.updates.length,
       latestRun: new LatestRun(run),
     });
+    // Whoever ran it was disconnected by the restart: the run cannot finish.
+    if (room.latestRun.abandon('The run was interrupted: the server restarted.')) room.storeLatestRun();
     const history = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     for (const update of history) {
       try {
@@ -99,6 +103,14 @@ export class Room {
 
   leave(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    if (this.runner === connection) {
+      this.runner = null;
+      const ended = this.latestRun.abandon(`The run was interrupted: ${connection.participant.name} left the room.`);
+      if (ended) {
+        this.storeLatestRun();
+        this.broadcast(encodeRoomEvent(ended), null);
+      }
+    }
     if (connection.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
     }
@@ -222,13 +234,17 @@ export class Room {
         // Who ran the code is what the server knows, not what the client claims.
         event = { ...event, payload: { ...event.payload, by: { name: connection.participant.name, role: connection.participant.role } } };
         this.latestRun.start(event);
+        this.runner = connection;
         this.storeLatestRun();
         break;
       case 'execution-output':
         this.latestRun.append(event);
         break;
       case 'execution-result':
-        if (this.latestRun.finish(event)) this.storeLatestRun();
+        if (this.latestRun.finish(event)) {
+          this.runner = null;
+          this.storeLatestRun();
+        }
         break;
       case 'stop-execution':
         break;
