@@ -12,9 +12,17 @@ export default defineConfig({
     conditions: ['source', ...defaultClientConditions],
   },
   server: {
+    // The same isolation as the relay's pages, so the Python runner gets SharedArrayBuffer.
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
     proxy: {
       '/api': relay,
       '/ws': { target: relay, ws: true },
+      // Runner sandboxes and the Python runtime come from the relay, with its headers.
+      '/runner': relay,
+      '/pyodide': relay,
     },
   },
   build: {
