@@ -11,7 +11,8 @@ export function requestLog(logger: Logger): RequestHandler {
     res.on('finish', () => {
       logger.debug('http-request', {
         method: req.method,
-        path: req.path,
+        // originalUrl, not path: routers mounted on a prefix strip it from req.path.
+        path: req.originalUrl.split('?')[0],
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
       });
