@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode } from '@interview/protocol';
+import { channelRights, CloseCode, parseChannelPath } from '@interview/protocol';
 import { errorFields, type Logger } from './log.js';
 import { Connection, type RelaySocket } from './relay/connection.js';
 import type { Room } from './relay/room.js';
@@ -84,13 +84,13 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    let roomId: string;
-    try {
-      roomId = decodeURIComponent(url.pathname.slice(WS_PATH.length));
-    } catch {
-      refuse(request, socket, head, CloseCode.RoomNotFound, 'room not found');
+    // `/ws/<roomId>` is the main channel, `/ws/<roomId>/<channel>` another document of the room.
+    const path = parseChannelPath(url.pathname.slice(WS_PATH.length));
+    if (!path.ok) {
+      refuse(request, socket, head, CloseCode.RoomNotFound, path.reason === 'unknown-channel' ? 'unknown document channel' : 'room not found');
       return;
     }
+    const { roomId, channel } = path;
     const access = await directory.authorize(roomId, url.searchParams.get('token'));
     if (socket.destroyed) return;
     if (access === 'unknown-room') {
@@ -101,6 +101,11 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
       refuse(request, socket, head, CloseCode.Unauthorized, 'this link does not open the room');
       return;
     }
+    // Decided here, before the socket joins anything: a refused socket receives no document data.
+    if (!channelRights(channel, access.role).read) {
+      refuse(request, socket, head, CloseCode.Forbidden, `a ${access.role} may not open the ${channel} channel`);
+      return;
+    }
 
     wss.handleUpgrade(request, socket, head, (ws) => {
       const participant = {
@@ -109,7 +114,7 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
         name: displayName(url.searchParams.get('name')),
       };
       const connection = new Connection(relaySocket(ws), participant);
-      const log = { roomId, connectionId: participant.connectionId, role: participant.role };
+      const log = { roomId, channel, connectionId: participant.connectionId, role: participant.role };
       let room: Room | null = null;
       // Frames that arrive while the room loads wait here, in order.
       const early: Uint8Array[] = [];
@@ -132,7 +137,7 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
         logger.info('participant-left', { ...log, code });
       });
 
-      registry.join(roomId, connection).then(
+      registry.join(roomId, connection, channel).then(
         (joined) => {
           if (connection.closed) {
             joined.leave(connection);

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { RoomDocument, type CreateRoomResponse } from '@interview/protocol';
+import { ChannelText, channelRoomName, DocumentChannel, RoomDocument, type CreateRoomResponse } from '@interview/protocol';
 import { waitFor } from '@interview/test-support';
 
 export interface CreatedRoom extends CreateRoomResponse {
@@ -36,10 +36,31 @@ export interface StockClient {
   destroy(): void;
 }
 
-/** A stock y-websocket provider, exactly as a third-party client would use it. */
-export function connectStockClient(baseUrl: string, roomId: string, token: string, name = 'Tester'): StockClient {
+/** The Y.Text a channel is about: the code on main, the Markdown on the others. */
+function channelTextName(channel: DocumentChannel): string {
+  switch (channel) {
+    case DocumentChannel.main:
+      return RoomDocument.code;
+    case DocumentChannel.statement:
+      return ChannelText.statement;
+    case DocumentChannel.notes:
+      return ChannelText.notes;
+  }
+}
+
+/**
+ * A stock y-websocket provider, exactly as a third-party client would use
+ * it; another channel than main is reached with the room name `<roomId>/<channel>`.
+ */
+export function connectStockClient(
+  baseUrl: string,
+  roomId: string,
+  token: string,
+  name = 'Tester',
+  channel: DocumentChannel = DocumentChannel.main,
+): StockClient {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, 'ws')}/ws`, roomId, doc, {
+  const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, 'ws')}/ws`, channelRoomName(roomId, channel), doc, {
     // The provider's type expects the DOM WebSocket; `ws` implements the same interface.
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     params: { token, name },
@@ -51,7 +72,7 @@ export function connectStockClient(baseUrl: string, roomId: string, token: strin
   });
   return {
     doc,
-    text: doc.getText(RoomDocument.code),
+    text: doc.getText(channelTextName(channel)),
     provider,
     closes,
     synced: () => waitFor(() => provider.synced, { what: `client ${name} to sync` }).then(() => undefined),
@@ -71,10 +92,17 @@ export interface RawClient {
 }
 
 /** A bare WebSocket, for sending what no well-behaved client would and capturing every byte received. */
-export function connectRaw(baseUrl: string, roomId: string, token: string | null, name = 'Raw'): RawClient {
+export function connectRaw(
+  baseUrl: string,
+  roomId: string,
+  token: string | null,
+  name = 'Raw',
+  channel: DocumentChannel | string = DocumentChannel.main,
+): RawClient {
   const query = new URLSearchParams({ name });
   if (token !== null) query.set('token', token);
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/${roomId}?${query}`);
+  const path = channel === DocumentChannel.main ? roomId : `${roomId}/${channel}`;
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/${path}?${query}`);
   const received: Uint8Array[] = [];
   socket.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

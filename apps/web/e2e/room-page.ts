@@ -89,3 +89,32 @@ export async function joinAs(page: Page, link: string, name: string): Promise<vo
   await editorOf(page).waitFor();
   await page.getByRole('status', { name: 'Connected', exact: true }).waitFor();
 }
+
+/** Pastes text into an editor at its caret, as a person would; one paste is one Yjs update. */
+export async function pasteInto(editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await editor.evaluate((element, value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/** Every WebSocket frame a page receives and sends, with the socket's URL, from the moment this is called. */
+export interface FrameCapture {
+  received: Array<{ url: string; payload: Buffer }>;
+  sent: Array<{ url: string; payload: Buffer }>;
+  urls: string[];
+}
+
+export function captureWebSocketFrames(page: Page): FrameCapture {
+  const capture: FrameCapture = { received: [], sent: [], urls: [] };
+  const bytes = (payload: string | Buffer): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);
+  page.on('websocket', (socket) => {
+    const url = socket.url();
+    capture.urls.push(url);
+    socket.on('framereceived', ({ payload }) => capture.received.push({ url, payload: bytes(payload) }));
+    socket.on('framesent', ({ payload }) => capture.sent.push({ url, payload: bytes(payload) }));
+  });
+  return capture;
+}

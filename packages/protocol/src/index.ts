@@ -1,5 +1,6 @@
 export * from './api.js';
 export * from './close-codes.js';
+export * from './document-channels.js';
 export * from './frames.js';
 export * from './message-types.js';
 export * from './room-document.js';

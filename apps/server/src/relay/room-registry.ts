@@ -1,3 +1,4 @@
+import { DocumentChannel } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomStore } from '../storage/room-store.js';
 import type { Connection } from './connection.js';
@@ -10,9 +11,16 @@ export interface RoomRegistryOptions {
   snapshotEvery: number;
 }
 
+/** One key per (room, channel): each channel of a room is loaded and unloaded on its own. */
+function roomKey(roomId: string, channel: DocumentChannel): string {
+  // A room id never contains '/' (ROOM_ID_PATTERN), so the key is unambiguous.
+  return `${roomId}/${channel}`;
+}
+
 /**
- * The active rooms of this process: a room is loaded from storage when its
- * first participant joins and unloaded when its last one leaves.
+ * The active rooms of this process, one `Room` per (room id, document
+ * channel): it is loaded from storage when its first participant joins and
+ * unloaded when its last one leaves.
  */
 export class RoomRegistry {
   private readonly active = new Map<string, Promise<Room>>();
@@ -24,12 +32,13 @@ export class RoomRegistry {
     return this.active.size;
   }
 
-  /** Loads the room if needed and adds the connection to it. */
-  async join(roomId: string, connection: Connection): Promise<Room> {
+  /** Loads the room's channel if needed and adds the connection to it. */
+  async join(roomId: string, connection: Connection, channel: DocumentChannel = DocumentChannel.main): Promise<Room> {
+    const key = roomKey(roomId, channel);
     for (;;) {
       // A room being unloaded finishes its writes before it is read again.
-      await this.unloading.get(roomId);
-      const room = await this.load(roomId);
+      await this.unloading.get(key);
+      const room = await this.load(roomId, channel);
       // Between the load and here the room may have emptied and closed.
       if (!room.closed) {
         room.join(connection);
@@ -47,24 +56,28 @@ export class RoomRegistry {
     await Promise.all([...this.unloading.values()]);
   }
 
-  private load(roomId: string): Promise<Room> {
-    let room = this.active.get(roomId);
+  private load(roomId: string, channel: DocumentChannel): Promise<Room> {
+    const key = roomKey(roomId, channel);
+    let room = this.active.get(key);
     if (!room) {
-      room = Room.load(roomId, { ...this.options, onEmpty: (empty) => this.unload(empty) });
-      this.active.set(roomId, room);
-      room.catch(() => this.active.delete(roomId));
+      room = Room.load(roomId, { ...this.options, channel, onEmpty: (empty) => this.unload(empty) });
+      this.active.set(key, room);
+      room.catch(() => this.active.delete(key));
     }
     return room;
   }
 
   private unload(room: Room): void {
-    this.active.delete(room.id);
+    const key = roomKey(room.id, room.channel);
+    this.active.delete(key);
     const done = room
       .unload()
-      .catch((error: unknown) => this.options.logger.error('room-unload-failed', { roomId: room.id, ...errorFields(error) }))
+      .catch((error: unknown) =>
+        this.options.logger.error('room-unload-failed', { roomId: room.id, channel: room.channel, ...errorFields(error) }),
+      )
       .finally(() => {
-        if (this.unloading.get(room.id) === done) this.unloading.delete(room.id);
+        if (this.unloading.get(key) === done) this.unloading.delete(key);
       });
-    this.unloading.set(room.id, done);
+    this.unloading.set(key, done);
   }
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import {
+  ChannelText,
   CloseCode,
   decodeClientFrame,
   encodeAwarenessFrame,
@@ -20,6 +21,7 @@ import {
   STARTER_CODE,
   SyncMessageType,
   type ClientFrame,
+  type DocumentChannel,
   type Language,
   type Role,
   type RoomEvent,
@@ -70,14 +72,14 @@ class ObservedStore implements RoomStore {
     this.held.splice(0, this.held.length, ...held.filter((h) => !released.has(h)));
   }
 
-  saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number): Promise<void> {
+  saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number, channel?: DocumentChannel): Promise<void> {
     this.snapshots.push({ roomId, state, throughSeq });
-    return this.inner.saveSnapshot(roomId, state, throughSeq);
+    return this.inner.saveSnapshot(roomId, state, throughSeq, channel);
   }
 
   createRoom: RoomStore['createRoom'] = (room, seed) => this.inner.createRoom(room, seed);
   findRoom: RoomStore['findRoom'] = (roomId) => this.inner.findRoom(roomId);
-  loadDocument: RoomStore['loadDocument'] = (roomId) => this.inner.loadDocument(roomId);
+  loadDocument: RoomStore['loadDocument'] = (roomId, channel) => this.inner.loadDocument(roomId, channel);
   saveLatestRun: RoomStore['saveLatestRun'] = (roomId, run) => this.inner.saveLatestRun(roomId, run);
   loadLatestRun: RoomStore['loadLatestRun'] = (roomId) => this.inner.loadLatestRun(roomId);
   ping: RoomStore['ping'] = () => this.inner.ping();
@@ -274,6 +276,7 @@ const result = (runId: string): RoomEvent => ({
 const stop = (runId: string): RoomEvent => ({ type: 'stop-execution', payload: { runId } });
 
 interface Setup {
+  channel?: DocumentChannel;
   language?: Language;
   maxMessageBytes?: number;
   snapshotEvery?: number;
@@ -287,7 +290,7 @@ afterEach(async () => {
 });
 
 /** A room created with a seed in a fresh SQLite store on a temp dir, loaded as the relay loads it. */
-async function openRoom({ language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500 }: Setup = {}) {
+async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500 }: Setup = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'interview-room-'));
   const store = new ObservedStore(new SqliteRoomStore(dir));
   const roomId = newRoomId();
@@ -307,7 +310,14 @@ async function openRoom({ language = 'python', maxMessageBytes = 64 * 1024, snap
   const clients: TestClient[] = [];
 
   const load = async (): Promise<Room> => {
-    const room = await Room.load(roomId, { store, logger: silentLogger, maxMessageBytes, snapshotEvery, onEmpty: (r) => emptied.push(r) });
+    const room = await Room.load(roomId, {
+      channel,
+      store,
+      logger: silentLogger,
+      maxMessageBytes,
+      snapshotEvery,
+      onEmpty: (r) => emptied.push(r),
+    });
     rooms.push(room);
     return room;
   };
@@ -925,5 +935,134 @@ describe('Room: lifecycle and storage', () => {
     expect(cleo.closed?.code).toBe(CloseCode.StorageFailure);
     expect(cleo.text.toString()).toBe(`# stored\n${STARTER_CODE.python}`);
     expect(cleo.relayedUpdates).toHaveLength(1);
+  });
+});
+
+describe('Room: document channels and rights', () => {
+  const statementOf = (doc: Y.Doc) => doc.getText(ChannelText.statement);
+
+  it('relays an interviewer’s statement edit to a candidate, stored in the statement channel only', async () => {
+    const { store, roomId, joined } = await openRoom({ channel: 'statement' });
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    // A new statement channel is empty: the seed belongs to the main document.
+    expect(statementOf(cleo.doc).toString()).toBe('');
+    expect(cleo.doc.getText(RoomDocument.code).toString()).toBe('');
+
+    statementOf(ada.doc).insert(0, '# Two sum\n');
+    await until(() => statementOf(cleo.doc).toString() === '# Two sum\n', 'Cleo to see the statement');
+    expect(store.appended.map((r) => ({ roomId: r.roomId, channel: r.channel, author: r.author }))).toEqual([
+      { roomId, channel: 'statement', author: { role: 'interviewer', name: 'Ada' } },
+    ]);
+    expect((await store.inner.loadDocument(roomId, 'statement')).updates).toHaveLength(1);
+    expect((await store.inner.loadDocument(roomId)).updates).toHaveLength(1); // the seed alone
+  });
+
+  it('drops a candidate’s statement update: not applied, not stored, not relayed, and the socket stays open', async () => {
+    const { room, store, roomId, joined, load } = await openRoom({ channel: 'statement' });
+    const ada = await joined('Ada', 'interviewer');
+    statementOf(ada.doc).insert(0, 'Original statement');
+    await until(() => store.appendedSeqs.length === 1, 'the interviewer’s edit to be stored');
+    const cleo = await joined('Cleo', 'candidate');
+    const bo = await joined('Bo', 'interviewer');
+    await until(() => statementOf(cleo.doc).toString() === 'Original statement', 'Cleo to sync');
+    const before = Y.encodeStateAsUpdate(room.doc);
+    const appendedBefore = store.appended.length;
+
+    statementOf(cleo.doc).insert(0, 'HACKED ');
+    expect(cleo.sentUpdates).toHaveLength(1);
+    // Cleo's presence, sent after the update on the same socket, reaches Ada: the update was handled by then.
+    cleo.publish({ name: 'Cleo', role: 'candidate' });
+    await until(() => [...ada.awareness.getStates().keys()].some((id) => ada.userName(id) === 'Cleo'), 'Cleo’s presence at Ada');
+
+    expect(Array.from(Y.encodeStateAsUpdate(room.doc))).toEqual(Array.from(before));
+    expect(room.doc.getText(ChannelText.statement).toString()).toBe('Original statement');
+    expect(store.appended).toHaveLength(appendedBefore);
+    for (const other of [ada, bo]) {
+      expect(other.relayedUpdates).toHaveLength(0);
+      expect(statementOf(other.doc).toString()).toBe('Original statement');
+    }
+    expect(cleo.closed).toBeNull();
+    expect(room.participantCount).toBe(3);
+
+    // Later interviewer edits still flow, to Cleo too.
+    statementOf(ada.doc).insert(statementOf(ada.doc).length, '!');
+    await until(() => statementOf(bo.doc).toString() === 'Original statement!', 'Bo to see Ada’s edit');
+    await until(() => statementOf(cleo.doc).toString().endsWith('Original statement!'), 'Cleo to see Ada’s edit');
+    // Storage rebuilds the statement without Cleo's text.
+    const reloaded = await load();
+    expect(reloaded.doc.getText(ChannelText.statement).toString()).toBe('Original statement!');
+    expect((await store.inner.loadDocument(roomId, 'statement')).updates).toHaveLength(2);
+  });
+
+  it('drops a candidate’s sync step 2 carrying offline edits, the way a stock client sends it on connect', async () => {
+    const { room, store, connect } = await openRoom({ channel: 'statement' });
+    const cleo = connect('Cleo', 'candidate');
+    // Written without being sent: it travels in the step 2 that answers the server's step 1.
+    cleo.doc.transact(() => statementOf(cleo.doc).insert(0, 'written offline'), FROM_RELAY);
+    cleo.join();
+    await until(() => cleo.synced, 'Cleo to sync');
+    cleo.publish({ name: 'Cleo' });
+    await until(() => cleo.awarenessFrames.length > 0, 'the awareness echo, after the step 2 was handled');
+    expect(room.doc.getText(ChannelText.statement).toString()).toBe('');
+    expect(store.appended).toEqual([]);
+    expect(cleo.closed).toBeNull();
+  });
+
+  it('lets the candidate write the main channel', async () => {
+    const { store, joined } = await openRoom({ channel: 'main' });
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    cleo.text.insert(0, '# mine\n');
+    await until(() => ada.text.toString().startsWith('# mine\n'), 'Ada to see Cleo’s code');
+    expect(store.appended.map((r) => r.channel)).toEqual(['main']);
+  });
+
+  it('refuses a candidate on the notes channel with Forbidden before sending anything, and the room empties', async () => {
+    const { room, emptied, connect } = await openRoom({ channel: 'notes' });
+    const cleo = connect('Cleo', 'candidate');
+    room.join(cleo.connection);
+    expect(cleo.closed?.code).toBe(CloseCode.Forbidden);
+    expect(cleo.closed?.reason).toMatch(/candidate may not open the notes channel/);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(cleo.frames).toEqual([]);
+    expect(room.participantCount).toBe(0);
+    expect(emptied).toEqual([room]);
+  });
+
+  it('stores interviewers’ notes in the notes channel and relays them to other interviewers', async () => {
+    const { store, roomId, joined } = await openRoom({ channel: 'notes' });
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'interviewer');
+    ada.doc.getText(ChannelText.notes).insert(0, 'strong on recursion');
+    await until(() => bo.doc.getText(ChannelText.notes).toString() === 'strong on recursion', 'Bo to see the note');
+    expect(store.appended.map((r) => r.channel)).toEqual(['notes']);
+    expect((await store.inner.loadDocument(roomId, 'notes')).updates).toHaveLength(1);
+    expect((await store.inner.loadDocument(roomId, 'statement')).updates).toHaveLength(0);
+  });
+
+  it('refuses room events outside the main channel with BadMessage and neither relays nor replays them', async () => {
+    const { room, joined } = await openRoom({ channel: 'statement' });
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'interviewer');
+    ada.sendEvent(execute('run-1'));
+    await until(() => ada.closed !== null, 'Ada to be refused');
+    expect(ada.closed).toEqual({ code: CloseCode.BadMessage, reason: expect.stringMatching(/main channel only/) });
+    expect(bo.events).toEqual([]);
+    const late = await joined('Late', 'interviewer');
+    expect(late.events).toEqual([]);
+    expect(room.participantCount).toBe(2);
+  });
+
+  it('gives canWrite from the channel rights', async () => {
+    const statement = await openRoom({ channel: 'statement' });
+    const main = await openRoom();
+    const candidate = statement.connect('Cleo', 'candidate').connection;
+    const interviewer = statement.connect('Ada', 'interviewer').connection;
+    expect(statement.room.canWrite(candidate)).toBe(false);
+    expect(statement.room.canWrite(interviewer)).toBe(true);
+    expect(main.room.canWrite(candidate)).toBe(true);
+    expect(statement.room.channel).toBe('statement');
+    expect(main.room.channel).toBe('main');
   });
 });

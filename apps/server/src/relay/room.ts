@@ -1,8 +1,10 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import {
+  channelRights,
   CloseCode,
   decodeClientFrame,
+  DocumentChannel,
   encodeAwarenessFrame,
   encodeDocumentUpdate,
   encodeRoomEvent,
@@ -18,6 +20,8 @@ import { LatestRun } from './latest-run.js';
 import { OrderedDelivery } from './ordered-delivery.js';
 
 export interface RoomOptions {
+  /** Which of the room's documents this relays; `main` when absent. */
+  channel?: DocumentChannel;
   store: RoomStore;
   logger: Logger;
   /** Largest frame accepted, in bytes. */
@@ -32,12 +36,16 @@ export interface RoomOptions {
 const FROM_STORAGE = Symbol('from-storage');
 
 /**
- * One active room: its document, the participants' presence and their
- * sockets. Every document update is stored before any other participant
- * receives it; presence and room events are relayed at once.
+ * One active document channel of a room: its document, the participants'
+ * presence and their sockets. Every document update is stored before any
+ * other participant receives it; presence and room events are relayed at
+ * once. Who may read and write follows `channelRights`: updates from a
+ * connection without write rights are dropped; room events and the latest
+ * run live on the main channel only.
  */
 export class Room {
   readonly doc = new Y.Doc();
+  readonly channel: DocumentChannel;
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly connections = new Set<Connection>();
   private readonly delivery = new OrderedDelivery();
@@ -54,6 +62,7 @@ export class Room {
     private readonly options: RoomOptions,
     loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun },
   ) {
+    this.channel = options.channel ?? DocumentChannel.main;
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.replayedUpdates;
     this.latestRun = loaded.latestRun;
@@ -64,7 +73,12 @@ export class Room {
   }
 
   static async load(roomId: string, options: RoomOptions): Promise<Room> {
-    const [stored, run] = await Promise.all([options.store.loadDocument(roomId), options.store.loadLatestRun(roomId)]);
+    const channel = options.channel ?? DocumentChannel.main;
+    const [stored, run] = await Promise.all([
+      options.store.loadDocument(roomId, channel),
+      // Runs belong to the main channel; the others have no events at all.
+      channel === DocumentChannel.main ? options.store.loadLatestRun(roomId) : Promise.resolve(null),
+    ]);
     const room = new Room(roomId, options, {
       lastSeq: stored.lastSeq,
       replayedUpdates: stored.updates.length,
@@ -79,7 +93,7 @@ export class Room {
       } catch (error) {
         // Only updates that applied were ever stored, so this means damage
         // on disk; the rest of the history still loads.
-        options.logger.error('stored-update-skipped', { roomId, ...errorFields(error) });
+        options.logger.error('stored-update-skipped', { roomId, channel, ...errorFields(error) });
       }
     }
     return room;
@@ -89,9 +103,19 @@ export class Room {
     return this.connections.size;
   }
 
+  /** The channel's rule for document updates: without write rights they are dropped. */
+  canWrite(connection: Connection): boolean {
+    return channelRights(this.channel, connection.participant.role).write;
+  }
+
   join(connection: Connection): void {
-    if (this.closed) throw new Error(`room ${this.id} is closed`);
+    if (this.closed) throw new Error(`room ${this.id} (${this.channel}) is closed`);
     this.connections.add(connection);
+    // ws.ts refuses these during the upgrade; this is the relay's own guard, before any data is sent.
+    if (!channelRights(this.channel, connection.participant.role).read) {
+      this.refuse(connection, CloseCode.Forbidden, `a ${connection.participant.role} may not open the ${this.channel} channel`);
+      return;
+    }
     // Our state vector first: the client answers with what we lack.
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const present = [...this.awareness.getStates().keys()];
@@ -138,6 +162,18 @@ export class Room {
         this.answerSyncStep1(connection, message.stateVector);
         return;
       case 'update':
+        if (!this.canWrite(connection)) {
+          // Not closed: a stock client sends its sync step 2 on every connect,
+          // and a closed socket would reconnect and send it again, forever.
+          this.options.logger.debug('update-dropped', {
+            roomId: this.id,
+            channel: this.channel,
+            connectionId: connection.participant.connectionId,
+            role: connection.participant.role,
+            bytes: message.update.byteLength,
+          });
+          return;
+        }
         try {
           // Decoded whole first: applyUpdate integrates the structs before it
           // reads the delete set, so a truncated update would half-apply.
@@ -162,6 +198,10 @@ export class Room {
         );
         return;
       case 'event':
+        if (this.channel !== DocumentChannel.main) {
+          this.refuse(connection, CloseCode.BadMessage, `room events are accepted on the main channel only, not on ${this.channel}`);
+          return;
+        }
         this.relayEvent(connection, message.event);
         return;
     }
@@ -199,7 +239,7 @@ export class Room {
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === FROM_STORAGE) return;
     const author = origin instanceof Connection ? { role: origin.participant.role, name: origin.participant.name } : null;
-    const stored = this.options.store.appendUpdate({ roomId: this.id, update, author, at: new Date() });
+    const stored = this.options.store.appendUpdate({ roomId: this.id, channel: this.channel, update, author, at: new Date() });
     const frame = encodeDocumentUpdate(update);
     this.delivery.after(
       stored,
@@ -263,9 +303,9 @@ export class Room {
   private async snapshot(): Promise<void> {
     this.updatesSinceSnapshot = 0;
     try {
-      await this.options.store.saveSnapshot(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq);
+      await this.options.store.saveSnapshot(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq, this.channel);
     } catch (error) {
-      this.options.logger.error('snapshot-failed', { roomId: this.id, ...errorFields(error) });
+      this.options.logger.error('snapshot-failed', { roomId: this.id, channel: this.channel, ...errorFields(error) });
     }
   }
 
@@ -276,7 +316,7 @@ export class Room {
   }
 
   private refuse(connection: Connection, code: number, reason: string): void {
-    this.options.logger.warn('message-refused', { roomId: this.id, connectionId: connection.participant.connectionId, code, reason });
+    this.options.logger.warn('message-refused', { roomId: this.id, channel: this.channel, connectionId: connection.participant.connectionId, code, reason });
     connection.close(code, reason);
     this.leave(connection);
   }
@@ -287,7 +327,7 @@ export class Room {
    * send their edits again.
    */
   private fail(error: unknown): void {
-    this.options.logger.error('update-not-stored', { roomId: this.id, ...errorFields(error) });
+    this.options.logger.error('update-not-stored', { roomId: this.id, channel: this.channel, ...errorFields(error) });
     this.closeAll(CloseCode.StorageFailure, 'the server could not store an edit; reconnecting');
   }
 }

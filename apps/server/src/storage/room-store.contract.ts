@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Language } from '@interview/protocol';
+import type { DocumentChannel, Language } from '@interview/protocol';
 import { seedUpdate } from '../rooms/room-seed.js';
 import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId } from '../rooms/tokens.js';
 import type { RoomRecord, RoomStore, StoredRun, UpdateRecord } from './room-store.js';
@@ -32,6 +32,10 @@ function roomRecord(language: Language = 'python', overrides: Partial<RoomRecord
 
 function update(roomId: string, data: ArrayLike<number>, author: UpdateRecord['author'] = { role: 'candidate', name: 'Cleo' }): UpdateRecord {
   return { roomId, update: Uint8Array.from(data), author, at: new Date() };
+}
+
+function channelUpdate(roomId: string, channel: DocumentChannel, data: ArrayLike<number>): UpdateRecord {
+  return { ...update(roomId, data, { role: 'interviewer', name: 'Ada' }), channel };
 }
 
 function latestRun(runId: string, overrides: Partial<StoredRun> = {}): StoredRun {
@@ -259,6 +263,82 @@ export function describeRoomStoreContract(name: string, makeStore: () => Promise
         const docB = await store.loadDocument(b.room.id);
         expect(docB.snapshot).toBeNull();
         expect(docB.updates.map(bytes)).toEqual([bytes(b.seed)]);
+      });
+    });
+
+    describe('documents of a room (channels)', () => {
+      it('starts every channel but main empty', async () => {
+        const { room, seed } = await createdRoom();
+        expect(await store.loadDocument(room.id, 'statement')).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+        expect(await store.loadDocument(room.id, 'notes')).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+        // Without a channel, and with 'main', it is the main document.
+        expect((await store.loadDocument(room.id)).updates.map(bytes)).toEqual([bytes(seed)]);
+        expect((await store.loadDocument(room.id, 'main')).updates.map(bytes)).toEqual([bytes(seed)]);
+      });
+
+      it('keeps each channel’s history to itself, and an update without a channel in main', async () => {
+        const { room, seed } = await createdRoom();
+        const n1 = await store.appendUpdate(channelUpdate(room.id, 'notes', [1]));
+        const s1 = await store.appendUpdate(channelUpdate(room.id, 'statement', [2]));
+        const m1 = await store.appendUpdate(update(room.id, [3]));
+        const n2 = await store.appendUpdate(channelUpdate(room.id, 'notes', [4]));
+        const m2 = await store.appendUpdate(channelUpdate(room.id, 'main', [5]));
+        expect(new Set([n1, s1, m1, n2, m2]).size).toBe(5);
+
+        const notes = await store.loadDocument(room.id, 'notes');
+        expect(notes.updates.map(bytes)).toEqual([[1], [4]]);
+        expect(notes.lastSeq).toBe(n2);
+        const statement = await store.loadDocument(room.id, 'statement');
+        expect(statement.updates.map(bytes)).toEqual([[2]]);
+        expect(statement.lastSeq).toBe(s1);
+        const main = await store.loadDocument(room.id);
+        expect(main.updates.map(bytes)).toEqual([bytes(seed), [3], [5]]);
+        expect(main.lastSeq).toBe(m2);
+      });
+
+      it('keeps each channel’s snapshot to itself', async () => {
+        const { room, seed } = await createdRoom();
+        const s1 = await store.appendUpdate(channelUpdate(room.id, 'statement', [1]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0x51]), s1, 'statement');
+        const s2 = await store.appendUpdate(channelUpdate(room.id, 'statement', [2]));
+        const n1 = await store.appendUpdate(channelUpdate(room.id, 'notes', [3]));
+
+        const statement = await store.loadDocument(room.id, 'statement');
+        expect(bytes(statement.snapshot)).toEqual([0x51]);
+        expect(statement.updates.map(bytes)).toEqual([[2]]);
+        expect(statement.lastSeq).toBe(s2);
+        const notes = await store.loadDocument(room.id, 'notes');
+        expect(notes.snapshot).toBeNull();
+        expect(notes.updates.map(bytes)).toEqual([[3]]);
+        expect(notes.lastSeq).toBe(n1);
+        const main = await store.loadDocument(room.id);
+        expect(main.snapshot).toBeNull();
+        expect(main.updates.map(bytes)).toEqual([bytes(seed)]);
+
+        // A main snapshot neither replaces nor is replaced by the statement's.
+        await store.saveSnapshot(room.id, Uint8Array.from([0x4d]), n1);
+        expect(bytes((await store.loadDocument(room.id)).snapshot)).toEqual([0x4d]);
+        expect(bytes((await store.loadDocument(room.id, 'statement')).snapshot)).toEqual([0x51]);
+      });
+
+      it('keeps every channel across a reopen', async () => {
+        const { room } = await createdRoom();
+        const s1 = await store.appendUpdate(channelUpdate(room.id, 'statement', [1]));
+        await store.saveSnapshot(room.id, Uint8Array.from([0x51]), s1, 'statement');
+        const n1 = await store.appendUpdate(channelUpdate(room.id, 'notes', [2]));
+        await store.close();
+
+        const reopened = await fixture.reopen();
+        try {
+          const statement = await reopened.loadDocument(room.id, 'statement');
+          expect(bytes(statement.snapshot)).toEqual([0x51]);
+          expect(statement.updates).toEqual([]);
+          const notes = await reopened.loadDocument(room.id, 'notes');
+          expect(notes.updates.map(bytes)).toEqual([[2]]);
+          expect(notes.lastSeq).toBe(n1);
+        } finally {
+          await reopened.close();
+        }
       });
     });
 

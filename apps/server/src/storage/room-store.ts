@@ -1,4 +1,4 @@
-import type { ExecuteCodeEvent, ExecutionOutputEvent, ExecutionResultEvent, Language, Role } from '@interview/protocol';
+import type { DocumentChannel, ExecuteCodeEvent, ExecutionOutputEvent, ExecutionResultEvent, Language, Role } from '@interview/protocol';
 
 /** A room as stored. Tokens are kept only as SHA-256 digests. */
 export interface RoomRecord {
@@ -18,6 +18,8 @@ export interface UpdateAuthor {
 
 export interface UpdateRecord {
   roomId: string;
+  /** Which of the room's documents the update belongs to; `main` when absent. */
+  channel?: DocumentChannel;
   /** A Yjs update (v1 encoding). */
   update: Uint8Array;
   author: UpdateAuthor | null;
@@ -48,15 +50,19 @@ export interface RoomStore {
   /** Stores a new room and its seed update (sequence 1 of its history). */
   createRoom(room: RoomRecord, seed: Uint8Array): Promise<void>;
   findRoom(roomId: string): Promise<RoomRecord | null>;
-  loadDocument(roomId: string): Promise<StoredDocument>;
+  /**
+   * One document of a room (`main` unless a channel is given). Each channel
+   * has its own history and snapshot; a channel never written is empty.
+   */
+  loadDocument(roomId: string, channel?: DocumentChannel): Promise<StoredDocument>;
   /**
    * Appends one update and resolves with its sequence number once it is
    * durable. Implementations may group concurrent calls into one commit;
    * calls for one room resolve in the order they were made.
    */
   appendUpdate(record: UpdateRecord): Promise<number>;
-  /** Stores the full state of a room as of (at least) update `throughSeq`. */
-  saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number): Promise<void>;
+  /** Stores the full state of one of a room's documents (`main` by default) as of (at least) update `throughSeq`. */
+  saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number, channel?: DocumentChannel): Promise<void>;
   saveLatestRun(roomId: string, run: StoredRun): Promise<void>;
   loadLatestRun(roomId: string): Promise<StoredRun | null>;
   /** Resolves when the store can read and write; used by the health check. */

@@ -131,7 +131,63 @@ describe('SqliteRoomStore specifics', () => {
     const db = new Database(join(dir, SQLITE_FILE));
     db.pragma('user_version = 99');
     db.close();
-    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 1/);
+    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 2/);
+  });
+
+  it('migrates a version 1 database: its history and snapshot become the main document, and channels can be written', async () => {
+    const dir = tempDir();
+    const v1 = new Database(join(dir, SQLITE_FILE));
+    v1.exec(`
+      CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, language TEXT NOT NULL,
+        interviewer_token_hash BLOB NOT NULL, candidate_token_hash BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL REFERENCES rooms(id),
+        data BLOB NOT NULL, author_role TEXT, author_name TEXT, created_at INTEGER NOT NULL);
+      CREATE INDEX updates_by_room ON updates(room_id, seq);
+      CREATE TABLE snapshots (room_id TEXT PRIMARY KEY REFERENCES rooms(id), state BLOB NOT NULL,
+        through_seq INTEGER NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE latest_runs (room_id TEXT PRIMARY KEY REFERENCES rooms(id), run TEXT NOT NULL, updated_at INTEGER NOT NULL);
+    `);
+    const roomId = newRoomId();
+    v1.prepare('INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?)').run(roomId, 'Old', 'python', hashToken('i'), hashToken('c'), 1);
+    const insert = v1.prepare('INSERT INTO updates (room_id, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?)');
+    const first = Number(insert.run(roomId, Buffer.from([1]), null, null, 1).lastInsertRowid);
+    const second = Number(insert.run(roomId, Buffer.from([2]), 'candidate', 'Cleo', 2).lastInsertRowid);
+    v1.prepare('INSERT INTO snapshots VALUES (?, ?, ?, ?)').run(roomId, Buffer.from([0xaa]), first, 3);
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const store = openStore(dir);
+    const main = await store.loadDocument(roomId);
+    expect(main.snapshot && Array.from(main.snapshot)).toEqual([0xaa]);
+    expect(main.updates.map((u) => Array.from(u))).toEqual([[2]]);
+    expect(main.lastSeq).toBe(second);
+    expect(await store.loadDocument(roomId, 'notes')).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+
+    const seq = await store.appendUpdate({ roomId, channel: 'notes', update: Uint8Array.of(7), author: null, at: new Date() });
+    expect(seq).toBeGreaterThan(second);
+    await store.saveSnapshot(roomId, Uint8Array.of(0xbb), seq, 'notes');
+    expect(Array.from((await store.loadDocument(roomId, 'notes')).snapshot!)).toEqual([0xbb]);
+    expect(Array.from((await store.loadDocument(roomId)).snapshot!)).toEqual([0xaa]);
+
+    const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      expect(inspector.pragma('user_version', { simple: true })).toBe(2);
+      const docs = inspector.prepare('SELECT seq, doc FROM updates WHERE room_id = ? ORDER BY seq').all(roomId);
+      expect(docs).toEqual([
+        { seq: first, doc: 'main' },
+        { seq: second, doc: 'main' },
+        { seq, doc: 'notes' },
+      ]);
+    } finally {
+      inspector.close();
+    }
+    // Opening again does not migrate twice.
+    await store.close();
+    const again = openStore(dir);
+    const notes = await again.loadDocument(roomId, 'notes');
+    expect(Array.from(notes.snapshot!)).toEqual([0xbb]);
+    expect(notes.lastSeq).toBe(seq);
+    expect((await again.loadDocument(roomId)).lastSeq).toBe(second);
   });
 
   it('reports a failed ping after it was closed', async () => {

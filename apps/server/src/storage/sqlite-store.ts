@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isLanguage } from '@interview/protocol';
+import { DocumentChannel, isLanguage } from '@interview/protocol';
 import type { RoomRecord, RoomStore, StoredDocument, StoredRun, UpdateRecord } from './room-store.js';
 
-const SCHEMA_VERSION = 1;
+/**
+ * Version history (PRAGMA user_version):
+ * 1. rooms, updates, snapshots (one per room), latest_runs.
+ * 2. a room has several documents (channels): `doc` column in updates and
+ *    snapshots, 'main' for everything written before; one snapshot per (room, doc).
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -21,20 +27,42 @@ CREATE TABLE IF NOT EXISTS updates (
   data BLOB NOT NULL,
   author_role TEXT,
   author_name TEXT,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  doc TEXT NOT NULL DEFAULT 'main'
 );
-CREATE INDEX IF NOT EXISTS updates_by_room ON updates(room_id, seq);
+CREATE INDEX IF NOT EXISTS updates_by_room_doc ON updates(room_id, doc, seq);
 CREATE TABLE IF NOT EXISTS snapshots (
-  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  doc TEXT NOT NULL DEFAULT 'main',
   state BLOB NOT NULL,
   through_seq INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, doc)
 );
 CREATE TABLE IF NOT EXISTS latest_runs (
   room_id TEXT PRIMARY KEY REFERENCES rooms(id),
   run TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 );
+`;
+
+/** From version 1: every existing update and snapshot belongs to the main document. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE updates ADD COLUMN doc TEXT NOT NULL DEFAULT 'main';
+DROP INDEX IF EXISTS updates_by_room;
+CREATE INDEX updates_by_room_doc ON updates(room_id, doc, seq);
+CREATE TABLE snapshots_v2 (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  doc TEXT NOT NULL DEFAULT 'main',
+  state BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, doc)
+);
+INSERT INTO snapshots_v2 (room_id, doc, state, through_seq, created_at)
+  SELECT room_id, 'main', state, through_seq, created_at FROM snapshots;
+DROP TABLE snapshots;
+ALTER TABLE snapshots_v2 RENAME TO snapshots;
 `;
 
 interface RoomRow {
@@ -77,25 +105,28 @@ export class SqliteRoomStore implements RoomStore {
     if (version > SCHEMA_VERSION) {
       throw new Error(`the database in ${dataDir} has schema version ${version}; this server knows ${SCHEMA_VERSION} (downgrade not supported)`);
     }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      if (version === 1) this.db.exec(MIGRATE_1_TO_2);
+      else this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     this.statements = {
       insertRoom: this.db.prepare(
         'INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       findRoom: this.db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
       insertUpdate: this.db.prepare(
-        'INSERT INTO updates (room_id, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO updates (room_id, doc, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      snapshot: this.db.prepare<[string], { state: Buffer; through_seq: number }>(
-        'SELECT state, through_seq FROM snapshots WHERE room_id = ?',
+      snapshot: this.db.prepare<[string, string], { state: Buffer; through_seq: number }>(
+        'SELECT state, through_seq FROM snapshots WHERE room_id = ? AND doc = ?',
       ),
-      updatesAfter: this.db.prepare<[string, number], { seq: number; data: Buffer }>(
-        'SELECT seq, data FROM updates WHERE room_id = ? AND seq > ? ORDER BY seq',
+      updatesAfter: this.db.prepare<[string, string, number], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq',
       ),
       upsertSnapshot: this.db.prepare(
-        `INSERT INTO snapshots (room_id, state, through_seq, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(room_id) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq, created_at = excluded.created_at
+        `INSERT INTO snapshots (room_id, doc, state, through_seq, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(room_id, doc) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq, created_at = excluded.created_at
          WHERE excluded.through_seq >= snapshots.through_seq`,
       ),
       upsertRun: this.db.prepare(
@@ -116,7 +147,7 @@ export class SqliteRoomStore implements RoomStore {
         Buffer.from(room.candidateTokenHash),
         room.createdAt.getTime(),
       );
-      this.statements.insertUpdate.run(room.id, Buffer.from(seed), null, null, room.createdAt.getTime());
+      this.statements.insertUpdate.run(room.id, DocumentChannel.main, Buffer.from(seed), null, null, room.createdAt.getTime());
     })();
   }
 
@@ -134,11 +165,11 @@ export class SqliteRoomStore implements RoomStore {
     };
   }
 
-  async loadDocument(roomId: string): Promise<StoredDocument> {
+  async loadDocument(roomId: string, channel: DocumentChannel = DocumentChannel.main): Promise<StoredDocument> {
     return this.db.transaction(() => {
-      const snapshot = this.statements.snapshot.get(roomId);
+      const snapshot = this.statements.snapshot.get(roomId, channel);
       const after = snapshot?.through_seq ?? 0;
-      const rows = this.statements.updatesAfter.all(roomId, after);
+      const rows = this.statements.updatesAfter.all(roomId, channel, after);
       return {
         snapshot: snapshot ? new Uint8Array(snapshot.state) : null,
         updates: rows.map((row) => new Uint8Array(row.data)),
@@ -169,6 +200,7 @@ export class SqliteRoomStore implements RoomStore {
           Number(
             this.statements.insertUpdate.run(
               record.roomId,
+              record.channel ?? DocumentChannel.main,
               Buffer.from(record.update),
               record.author?.role ?? null,
               record.author?.name ?? null,
@@ -184,8 +216,8 @@ export class SqliteRoomStore implements RoomStore {
     batch.forEach((item, i) => item.resolve(seqs[i]!));
   }
 
-  async saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number): Promise<void> {
-    this.statements.upsertSnapshot.run(roomId, Buffer.from(state), throughSeq, Date.now());
+  async saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number, channel: DocumentChannel = DocumentChannel.main): Promise<void> {
+    this.statements.upsertSnapshot.run(roomId, channel, Buffer.from(state), throughSeq, Date.now());
   }
 
   async saveLatestRun(roomId: string, run: StoredRun): Promise<void> {

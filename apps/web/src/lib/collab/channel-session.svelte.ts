@@ -1,0 +1,75 @@
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import { ChannelText, channelRights, channelRoomName, type AwarenessUser, type Role } from '@interview/protocol';
+import { relayUrl } from './room-session.svelte.js';
+
+/** The Markdown channels of a room; `main` is `RoomSession`'s. */
+export type MarkdownChannel = 'statement' | 'notes';
+
+export interface ChannelSessionOptions {
+  roomId: string;
+  token: string;
+  name: string;
+  role: Role;
+  channel: MarkdownChannel;
+  /** What this participant shows in the editor's cursor label; none for a reader. */
+  user: AwarenessUser | null;
+}
+
+/**
+ * One Markdown document of a room on its own socket: the problem statement
+ * or the interviewers' notes. The server decides who may open and write it;
+ * `canWrite` only tells the UI whether to offer an editor.
+ */
+export class ChannelSession {
+  readonly doc = new Y.Doc();
+  readonly text: Y.Text;
+  readonly awareness = new Awareness(this.doc);
+  /** Tracks only this client's edits, as in the code editor. */
+  readonly undoManager: Y.UndoManager;
+  readonly provider: WebsocketProvider;
+  readonly canWrite: boolean;
+
+  /** The document as a string, for rendering. */
+  markdown = $state('');
+  /** True once the first full sync completed. */
+  loaded = $state(false);
+
+  constructor(options: ChannelSessionOptions) {
+    const rights = channelRights(options.channel, options.role);
+    if (!rights.read) throw new RangeError(`a ${options.role} may not open the ${options.channel} channel`);
+    this.canWrite = rights.write;
+    this.text = this.doc.getText(ChannelText[options.channel]);
+    this.undoManager = new Y.UndoManager(this.text);
+    // A reader publishes no cursor; a writer's label matches the code editor's.
+    this.awareness.setLocalState(rights.write && options.user ? { user: options.user } : null);
+    this.provider = new WebsocketProvider(relayUrl(location), channelRoomName(options.roomId, options.channel), this.doc, {
+      awareness: this.awareness,
+      params: { token: options.token, name: options.name },
+      // A BroadcastChannel between tabs would carry updates past the server's rights checks.
+      disableBc: true,
+    });
+    this.text.observe(this.#read);
+    this.provider.on('sync', this.#onSync);
+  }
+
+  readonly #read = (): void => {
+    this.markdown = this.text.toString();
+  };
+
+  readonly #onSync = (synced: boolean): void => {
+    if (!synced) return;
+    this.loaded = true;
+    this.#read();
+  };
+
+  destroy(): void {
+    this.provider.off('sync', this.#onSync);
+    this.text.unobserve(this.#read);
+    this.provider.destroy();
+    this.awareness.destroy();
+    this.undoManager.destroy();
+    this.doc.destroy();
+  }
+}
