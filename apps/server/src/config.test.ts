@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       pyodideBase: null,
       webDistDir: resolve('/opt/app/web/dist'),
       logLevel: 'info',
+      interviewerPasscode: null,
     });
   });
 
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
         PYODIDE_BASE: 'https://cdn.example.com/pyodide/v0.28.0',
         WEB_DIST_DIR: '/srv/web',
         LOG_LEVEL: 'debug',
+        INTERVIEWER_PASSCODE: 'correct horse battery staple',
       },
       defaults,
     );
@@ -54,7 +56,16 @@ describe('loadConfig', () => {
       pyodideBase: 'https://cdn.example.com/pyodide/v0.28.0/',
       webDistDir: '/srv/web',
       logLevel: 'debug',
+      interviewerPasscode: 'correct horse battery staple',
     });
+  });
+
+  it('refuses an interviewer passcode that cannot travel in a header, without echoing it', () => {
+    for (const bad of [' padded', 'tab\tinside', 'naïve', 'x'.repeat(257)]) {
+      const error = configError({ INTERVIEWER_PASSCODE: bad });
+      expect(error.message).toMatch(/INTERVIEWER_PASSCODE must be/);
+      expect(error.message).not.toContain(bad);
+    }
   });
 
   it('resolves relative directories against the working directory', () => {

@@ -17,6 +17,8 @@ export interface Config {
   /** Directory of the built web app; absent in API-only deployments. */
   webDistDir: string;
   logLevel: LogLevel;
+  /** When set, creating rooms and the question bank need it in `X-Interviewer-Passcode`; null: the instance is open. */
+  interviewerPasscode: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -57,6 +59,15 @@ function pyodideBase(raw: string | undefined): string | null {
   return raw.endsWith('/') ? raw : `${raw}/`;
 }
 
+function interviewerPasscode(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  // It travels in an HTTP header, which carries printable ASCII safely; never echo it in the error.
+  if (!/^[\x20-\x7e]{1,256}$/.test(raw) || raw.trim() !== raw) {
+    throw new ConfigError('INTERVIEWER_PASSCODE must be 1 to 256 printable ASCII characters, without leading or trailing spaces');
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: string }): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -70,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     pyodideBase: pyodideBase(env.PYODIDE_BASE),
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
     logLevel,
+    interviewerPasscode: interviewerPasscode(env.INTERVIEWER_PASSCODE),
   };
 }

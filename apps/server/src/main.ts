@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './log.js';
+import { seedBuiltInQuestions } from './questions/question-bank.js';
 import { createAppServer } from './server.js';
 import { SqliteRoomStore } from './storage/sqlite-store.js';
 
@@ -20,9 +21,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const store = new SqliteRoomStore(config.dataDir);
+  const builtInQuestionsAdded = await seedBuiltInQuestions(store);
+  if (builtInQuestionsAdded > 0) logger.info('built-in-questions-added', { count: builtInQuestionsAdded });
   const server = createAppServer(config, store, logger);
   const url = await server.listen();
-  logger.info('listening', { url, dataDir: config.dataDir, storage: 'sqlite' });
+  logger.info('listening', { url, dataDir: config.dataDir, storage: 'sqlite', passcodeRequired: config.interviewerPasscode !== null });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -36,6 +36,7 @@ export function createAppServer(config: Config, store: RoomStore, logger: Logger
     webDistDir: config.webDistDir,
     pyodide: locatePyodide(config.pyodideBase),
     harnesses: { python: locateHarness('@interview/runner-python'), javascript: locateHarness('@interview/runner-js') },
+    interviewerPasscode: config.interviewerPasscode,
   });
   const httpServer = createServer(app);
   const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });

@@ -4,6 +4,8 @@ import type { Language, Role } from './room-document.js';
 export interface CreateRoomRequest {
   title?: string;
   language?: Language;
+  /** A question of the bank: the room starts with its statement and its starter code for `language`. */
+  questionId?: string;
 }
 
 /** Response of `POST /api/rooms` (201). */
@@ -42,4 +44,9 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;
 export interface ClientConfig {
   /** Base URL of the Pyodide runtime files (this server's own copy unless PYODIDE_BASE is set). */
   pyodideBaseUrl: string;
+  /** True when creating rooms and using the question bank need the interviewer passcode. */
+  passcodeRequired: boolean;
 }
+
+/** Request header carrying the interviewer passcode when the server has one (`INTERVIEWER_PASSCODE`). */
+export const PASSCODE_HEADER = 'X-Interviewer-Passcode';

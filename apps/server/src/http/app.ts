@@ -18,10 +18,12 @@ export interface HttpAppOptions {
   webDistDir: string;
   pyodide: PyodideAssets;
   harnesses: Record<string, RunnerHarness | null>;
+  /** INTERVIEWER_PASSCODE: null when the instance is open. */
+  interviewerPasscode: string | null;
 }
 
 /** Page routes of the single-page app; anything else that is not a file is a 404. */
-const PAGE_ROUTES = ['/', '/r/:roomId'];
+const PAGE_ROUTES = ['/', '/questions', '/r/:roomId'];
 
 /** Express: the JSON API, the built web app and its assets, with security headers. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -31,12 +33,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.set('etag', 'strong');
   app.use(requestLog(logger));
   app.use(securityHeaders);
+  // Questions carry a statement and starter code; everything else is small.
+  app.use('/api/questions', express.json({ limit: '256kb', strict: true }));
   app.use(express.json({ limit: '16kb', strict: true }));
 
   const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl }));
+  const { interviewerPasscode } = options;
+  app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl, interviewerPasscode }));
   app.get('/api/config', (_req, res) => {
-    res.json({ pyodideBaseUrl: options.pyodide.baseUrl } satisfies ClientConfig);
+    res.json({ pyodideBaseUrl: options.pyodide.baseUrl, passcodeRequired: interviewerPasscode !== null } satisfies ClientConfig);
   });
   app.use(runnerRoutes({ pyodide: options.pyodide, harnesses: options.harnesses, logger }));
   app.all('/api/*path', (_req, res) => {

@@ -77,7 +77,12 @@ class ObservedStore implements RoomStore {
     return this.inner.saveSnapshot(roomId, state, throughSeq, channel);
   }
 
-  createRoom: RoomStore['createRoom'] = (room, seed) => this.inner.createRoom(room, seed);
+  createRoom: RoomStore['createRoom'] = (room, seed, channelSeeds) => this.inner.createRoom(room, seed, channelSeeds);
+  listQuestions: RoomStore['listQuestions'] = () => this.inner.listQuestions();
+  getQuestion: RoomStore['getQuestion'] = (id) => this.inner.getQuestion(id);
+  createQuestion: RoomStore['createQuestion'] = (question) => this.inner.createQuestion(question);
+  updateQuestion: RoomStore['updateQuestion'] = (id, input, updatedAt) => this.inner.updateQuestion(id, input, updatedAt);
+  deleteQuestion: RoomStore['deleteQuestion'] = (id) => this.inner.deleteQuestion(id);
   findRoom: RoomStore['findRoom'] = (roomId) => this.inner.findRoom(roomId);
   loadDocument: RoomStore['loadDocument'] = (roomId, channel) => this.inner.loadDocument(roomId, channel);
   saveLatestRun: RoomStore['saveLatestRun'] = (roomId, run) => this.inner.saveLatestRun(roomId, run);

@@ -1,7 +1,16 @@
-import { ApiLimits, ROOM_ID_PATTERN, type CreateRoomResponse, type Language, type Role, type RoomInfo } from '@interview/protocol';
+import {
+  ApiLimits,
+  ROOM_ID_PATTERN,
+  starterCodeFor,
+  type CreateRoomResponse,
+  type Language,
+  type QuestionInput,
+  type Role,
+  type RoomInfo,
+} from '@interview/protocol';
 import type { RoomRecord, RoomStore } from '../storage/room-store.js';
 import { roomLink } from './room-links.js';
-import { seedUpdate } from './room-seed.js';
+import { seedUpdate, statementSeedUpdate } from './room-seed.js';
 import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId, roleForToken } from './tokens.js';
 
 export interface RoomAccess {
@@ -13,7 +22,9 @@ export interface RoomAccess {
 export class RoomDirectory {
   constructor(private readonly store: RoomStore) {}
 
-  async create(baseUrl: string, options: { title: string; language: Language }): Promise<CreateRoomResponse> {
+  /** A room seeded with a question starts with its statement and its starter code for the room's language. */
+  async create(baseUrl: string, options: { title: string; language: Language; question?: QuestionInput }): Promise<CreateRoomResponse> {
+    const { question } = options;
     const roomId = newRoomId();
     const interviewerToken = newInterviewerToken();
     const candidateToken = candidateTokenFor(interviewerToken);
@@ -26,7 +37,8 @@ export class RoomDirectory {
         candidateTokenHash: hashToken(candidateToken),
         createdAt: new Date(),
       },
-      seedUpdate(options.language),
+      seedUpdate(options.language, question ? starterCodeFor(question, options.language) : undefined),
+      question ? { statement: statementSeedUpdate(question.statement) } : {},
     );
     return {
       roomId,

@@ -1,17 +1,26 @@
 import * as Y from 'yjs';
-import { RoomDocument, STARTER_CODE, type Language } from '@interview/protocol';
+import { ChannelText, RoomDocument, STARTER_CODE, type Language } from '@interview/protocol';
 
 /**
  * The first update of every room, written once by the server when the room
  * is created. Clients never seed: two clients seeding at once would
  * duplicate the starter code.
  */
-export function seedUpdate(language: Language): Uint8Array {
+export function seedUpdate(language: Language, code: string = STARTER_CODE[language]): Uint8Array {
   const doc = new Y.Doc();
   doc.transact(() => {
     doc.getMap(RoomDocument.meta).set('language', language);
-    doc.getText(RoomDocument.code).insert(0, STARTER_CODE[language]);
+    doc.getText(RoomDocument.code).insert(0, code);
   });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/** The first update of the statement channel of a room created from a question. */
+export function statementSeedUpdate(markdown: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText(ChannelText.statement).insert(0, markdown);
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return update;

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentChannel, Language } from '@interview/protocol';
+import * as Y from 'yjs';
 import { seedUpdate } from '../rooms/room-seed.js';
 import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId } from '../rooms/tokens.js';
-import type { RoomRecord, RoomStore, StoredRun, UpdateRecord } from './room-store.js';
+import type { QuestionRecord, RoomRecord, RoomStore, StoredRun, UpdateRecord } from './room-store.js';
 
 /** A store under test, over data of its own. */
 export interface RoomStoreFixture {
@@ -49,6 +50,21 @@ function latestRun(runId: string, overrides: Partial<StoredRun> = {}): StoredRun
       { runId, stream: 'stderr', text: 'warning\n' },
     ],
     result: { type: 'execution-result', payload: { runId, output: 'héllo\n', error: null, status: 'ok', durationMs: 12 } },
+    ...overrides,
+  };
+}
+
+function questionRecord(overrides: Partial<QuestionRecord> = {}): QuestionRecord {
+  const at = new Date(Date.UTC(2026, 10, 22, 9, 0, 0, 456));
+  return {
+    id: `q-${Math.random().toString(36).slice(2, 10)}`,
+    title: 'Reverse «words» 🧪',
+    statement: '# Reverse\n\nReturn the words in reverse order.',
+    starterCode: { python: 'def reverse(s):\n    pass\n', javascript: 'function reverse(s) {}\n' },
+    hints: 'Split on whitespace.',
+    builtIn: false,
+    createdAt: at,
+    updatedAt: at,
     ...overrides,
   };
 }
@@ -366,6 +382,75 @@ export function describeRoomStoreContract(name: string, makeStore: () => Promise
         expect(await store.loadLatestRun(b.room.id)).toBeNull();
         await store.saveLatestRun(b.room.id, latestRun('run-b'));
         expect((await store.loadLatestRun(a.room.id))?.execute.payload.runId).toBe('run-a');
+      });
+    });
+
+    describe('channel seeds', () => {
+      it('stores the first update of other channels with the room, each in its own history', async () => {
+        const room = roomRecord();
+        const seed = seedUpdate('python');
+        const statementDoc = new Y.Doc();
+        statementDoc.getText('statement').insert(0, '# Seeded');
+        const statementSeed = Y.encodeStateAsUpdate(statementDoc);
+        await store.createRoom(room, seed, { statement: statementSeed });
+        expect((await store.loadDocument(room.id)).updates.map(bytes)).toEqual([bytes(seed)]);
+        const statement = await store.loadDocument(room.id, 'statement');
+        expect(statement.updates.map(bytes)).toEqual([bytes(statementSeed)]);
+        expect(statement.lastSeq).toBeGreaterThan(0);
+        expect((await store.loadDocument(room.id, 'notes')).updates).toEqual([]);
+      });
+    });
+
+    describe('questions', () => {
+      it('finds a created question with every field, and lists built-in ones first, then by title', async () => {
+        const mine = questionRecord({ title: 'beta' });
+        const builtIn = questionRecord({ id: 'zz-built-in', title: 'Zeta', builtIn: true });
+        const other = questionRecord({ title: 'Alpha', hints: undefined, starterCode: {} });
+        delete other.hints;
+        for (const q of [mine, builtIn, other]) await store.createQuestion(q);
+        expect(await store.getQuestion(mine.id)).toEqual(mine);
+        expect(await store.getQuestion(other.id)).toEqual(other);
+        expect((await store.listQuestions()).map((q) => q.id)).toEqual([builtIn.id, other.id, mine.id]);
+        expect(await store.getQuestion('no-such-question')).toBeNull();
+      });
+
+      it('refuses a second question with the same id', async () => {
+        const q = questionRecord();
+        await store.createQuestion(q);
+        await expect(store.createQuestion({ ...q, title: 'Impostor' })).rejects.toThrow();
+        expect((await store.getQuestion(q.id))?.title).toBe(q.title);
+      });
+
+      it('updates content and updatedAt, keeping id, builtIn and createdAt; hints can be removed', async () => {
+        const q = questionRecord();
+        await store.createQuestion(q);
+        const later = new Date(q.createdAt.getTime() + 60_000);
+        const updated = await store.updateQuestion(q.id, { title: 'New', statement: 'New statement', starterCode: { javascript: 'x' } }, later);
+        const expected: QuestionRecord = { id: q.id, title: 'New', statement: 'New statement', starterCode: { javascript: 'x' }, builtIn: false, createdAt: q.createdAt, updatedAt: later };
+        expect(updated).toEqual(expected);
+        expect(await store.getQuestion(q.id)).toEqual(expected);
+        expect(await store.updateQuestion('no-such-question', { title: 'x', statement: 'y', starterCode: {} }, later)).toBeNull();
+      });
+
+      it('deletes a question once', async () => {
+        const q = questionRecord();
+        await store.createQuestion(q);
+        expect(await store.deleteQuestion(q.id)).toBe(true);
+        expect(await store.getQuestion(q.id)).toBeNull();
+        expect(await store.deleteQuestion(q.id)).toBe(false);
+        expect(await store.listQuestions()).toEqual([]);
+      });
+
+      it('keeps questions across a reopen', async () => {
+        const q = questionRecord({ builtIn: true });
+        await store.createQuestion(q);
+        await store.close();
+        const reopened = await fixture.reopen();
+        try {
+          expect(await reopened.getQuestion(q.id)).toEqual(q);
+        } finally {
+          await reopened.close();
+        }
       });
     });
 

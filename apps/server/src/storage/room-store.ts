@@ -1,4 +1,12 @@
-import type { DocumentChannel, ExecuteCodeEvent, ExecutionOutputEvent, ExecutionResultEvent, Language, Role } from '@interview/protocol';
+import type {
+  DocumentChannel,
+  ExecuteCodeEvent,
+  ExecutionOutputEvent,
+  ExecutionResultEvent,
+  Language,
+  QuestionInput,
+  Role,
+} from '@interview/protocol';
 
 /** A room as stored. Tokens are kept only as SHA-256 digests. */
 export interface RoomRecord {
@@ -41,14 +49,28 @@ export interface StoredRun {
   result: ExecutionResultEvent | null;
 }
 
+/** A question of the bank as stored. */
+export interface QuestionRecord extends QuestionInput {
+  id: string;
+  builtIn: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** First updates of a room's other channels, written with the room (the statement of its question). */
+export type ChannelSeeds = Partial<Record<Exclude<DocumentChannel, 'main'>, Uint8Array>>;
+
 /**
  * Durable storage of rooms and their document history. The embedded SQLite
  * implementation is the default; others (PostgreSQL) implement the same
  * contract and pass the same test suite.
  */
 export interface RoomStore {
-  /** Stores a new room and its seed update (sequence 1 of its history). */
-  createRoom(room: RoomRecord, seed: Uint8Array): Promise<void>;
+  /**
+   * Stores a new room and its seed update (the first of its main history),
+   * and the first update of each channel in `channelSeeds`, in one transaction.
+   */
+  createRoom(room: RoomRecord, seed: Uint8Array, channelSeeds?: ChannelSeeds): Promise<void>;
   findRoom(roomId: string): Promise<RoomRecord | null>;
   /**
    * One document of a room (`main` unless a channel is given). Each channel
@@ -65,6 +87,15 @@ export interface RoomStore {
   saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number, channel?: DocumentChannel): Promise<void>;
   saveLatestRun(roomId: string, run: StoredRun): Promise<void>;
   loadLatestRun(roomId: string): Promise<StoredRun | null>;
+  /** Every question of the bank: built-in ones first, then by title. */
+  listQuestions(): Promise<QuestionRecord[]>;
+  getQuestion(id: string): Promise<QuestionRecord | null>;
+  /** Stores a new question; rejects when its id is taken. */
+  createQuestion(question: QuestionRecord): Promise<void>;
+  /** Replaces a question's content; resolves with the stored question, or null when there is none with this id. */
+  updateQuestion(id: string, input: QuestionInput, updatedAt: Date): Promise<QuestionRecord | null>;
+  /** Resolves with whether a question was deleted. */
+  deleteQuestion(id: string): Promise<boolean>;
   /** Resolves when the store can read and write; used by the health check. */
   ping(): Promise<void>;
   /** Waits for pending writes, then releases the store. */

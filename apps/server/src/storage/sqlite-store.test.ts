@@ -131,7 +131,7 @@ describe('SqliteRoomStore specifics', () => {
     const db = new Database(join(dir, SQLITE_FILE));
     db.pragma('user_version = 99');
     db.close();
-    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 2/);
+    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 3/);
   });
 
   it('migrates a version 1 database: its history and snapshot become the main document, and channels can be written', async () => {
@@ -171,7 +171,7 @@ describe('SqliteRoomStore specifics', () => {
 
     const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
     try {
-      expect(inspector.pragma('user_version', { simple: true })).toBe(2);
+      expect(inspector.pragma('user_version', { simple: true })).toBe(3);
       const docs = inspector.prepare('SELECT seq, doc FROM updates WHERE room_id = ? ORDER BY seq').all(roomId);
       expect(docs).toEqual([
         { seq: first, doc: 'main' },
@@ -188,6 +188,40 @@ describe('SqliteRoomStore specifics', () => {
     expect(Array.from(notes.snapshot!)).toEqual([0xbb]);
     expect(notes.lastSeq).toBe(seq);
     expect((await again.loadDocument(roomId)).lastSeq).toBe(second);
+  });
+
+  it('migrates a version 2 database: rooms and channels stay, and the question bank starts empty', async () => {
+    const dir = tempDir();
+    const v2 = new Database(join(dir, SQLITE_FILE));
+    v2.exec(`
+      CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, language TEXT NOT NULL,
+        interviewer_token_hash BLOB NOT NULL, candidate_token_hash BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL REFERENCES rooms(id),
+        data BLOB NOT NULL, author_role TEXT, author_name TEXT, created_at INTEGER NOT NULL, doc TEXT NOT NULL DEFAULT 'main');
+      CREATE INDEX updates_by_room_doc ON updates(room_id, doc, seq);
+      CREATE TABLE snapshots (room_id TEXT NOT NULL REFERENCES rooms(id), doc TEXT NOT NULL DEFAULT 'main', state BLOB NOT NULL,
+        through_seq INTEGER NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (room_id, doc));
+      CREATE TABLE latest_runs (room_id TEXT PRIMARY KEY REFERENCES rooms(id), run TEXT NOT NULL, updated_at INTEGER NOT NULL);
+    `);
+    const roomId = newRoomId();
+    v2.prepare('INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?)').run(roomId, 'Old', 'python', hashToken('i'), hashToken('c'), 1);
+    v2.prepare('INSERT INTO updates (room_id, data, created_at, doc) VALUES (?, ?, ?, ?)').run(roomId, Buffer.from([5]), 1, 'statement');
+    v2.pragma('user_version = 2');
+    v2.close();
+
+    const store = openStore(dir);
+    expect((await store.findRoom(roomId))?.title).toBe('Old');
+    expect((await store.loadDocument(roomId, 'statement')).updates.map((u) => Array.from(u))).toEqual([[5]]);
+    expect(await store.listQuestions()).toEqual([]);
+    const at = new Date(Date.UTC(2026, 0, 1));
+    await store.createQuestion({ id: 'q1', title: 'Q', statement: 'S', starterCode: {}, builtIn: false, createdAt: at, updatedAt: at });
+    expect((await store.getQuestion('q1'))?.title).toBe('Q');
+    const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      expect(inspector.pragma('user_version', { simple: true })).toBe(3);
+    } finally {
+      inspector.close();
+    }
   });
 
   it('reports a failed ping after it was closed', async () => {

@@ -1,16 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DocumentChannel, isLanguage } from '@interview/protocol';
-import type { RoomRecord, RoomStore, StoredDocument, StoredRun, UpdateRecord } from './room-store.js';
+import { DocumentChannel, isLanguage, type QuestionInput, type StarterCode } from '@interview/protocol';
+import type { ChannelSeeds, QuestionRecord, RoomRecord, RoomStore, StoredDocument, StoredRun, UpdateRecord } from './room-store.js';
 
 /**
  * Version history (PRAGMA user_version):
  * 1. rooms, updates, snapshots (one per room), latest_runs.
  * 2. a room has several documents (channels): `doc` column in updates and
  *    snapshots, 'main' for everything written before; one snapshot per (room, doc).
+ * 3. the question bank: `questions`.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+
+const QUESTIONS_TABLE = `
+CREATE TABLE IF NOT EXISTS questions (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  statement TEXT NOT NULL,
+  starter_code TEXT NOT NULL,
+  hints TEXT,
+  built_in INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -44,7 +58,7 @@ CREATE TABLE IF NOT EXISTS latest_runs (
   run TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 );
-`;
+${QUESTIONS_TABLE}`;
 
 /** From version 1: every existing update and snapshot belongs to the main document. */
 const MIGRATE_1_TO_2 = `
@@ -64,6 +78,34 @@ INSERT INTO snapshots_v2 (room_id, doc, state, through_seq, created_at)
 DROP TABLE snapshots;
 ALTER TABLE snapshots_v2 RENAME TO snapshots;
 `;
+
+/** From version 2: the question bank, empty (the server seeds its built-in questions at start). */
+const MIGRATE_2_TO_3 = QUESTIONS_TABLE;
+
+interface QuestionRow {
+  id: string;
+  title: string;
+  statement: string;
+  starter_code: string;
+  hints: string | null;
+  built_in: number;
+  created_at: number;
+  updated_at: number;
+}
+
+function questionFromRow(row: QuestionRow): QuestionRecord {
+  const question: QuestionRecord = {
+    id: row.id,
+    title: row.title,
+    statement: row.statement,
+    starterCode: JSON.parse(row.starter_code) as StarterCode,
+    builtIn: row.built_in === 1,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+  if (row.hints !== null) question.hints = row.hints;
+  return question;
+}
 
 interface RoomRow {
   id: string;
@@ -106,8 +148,9 @@ export class SqliteRoomStore implements RoomStore {
       throw new Error(`the database in ${dataDir} has schema version ${version}; this server knows ${SCHEMA_VERSION} (downgrade not supported)`);
     }
     this.db.transaction(() => {
+      if (version === 0) this.db.exec(SCHEMA);
       if (version === 1) this.db.exec(MIGRATE_1_TO_2);
-      else this.db.exec(SCHEMA);
+      if (version >= 1 && version < 3) this.db.exec(MIGRATE_2_TO_3);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
     this.statements = {
@@ -134,10 +177,19 @@ export class SqliteRoomStore implements RoomStore {
          ON CONFLICT(room_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
       ),
       latestRun: this.db.prepare<[string], { run: string }>('SELECT run FROM latest_runs WHERE room_id = ?'),
+      listQuestions: this.db.prepare<[], QuestionRow>('SELECT * FROM questions ORDER BY built_in DESC, title COLLATE NOCASE, id'),
+      getQuestion: this.db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE id = ?'),
+      insertQuestion: this.db.prepare(
+        'INSERT INTO questions (id, title, statement, starter_code, hints, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateQuestion: this.db.prepare(
+        'UPDATE questions SET title = ?, statement = ?, starter_code = ?, hints = ?, updated_at = ? WHERE id = ?',
+      ),
+      deleteQuestion: this.db.prepare('DELETE FROM questions WHERE id = ?'),
     };
   }
 
-  async createRoom(room: RoomRecord, seed: Uint8Array): Promise<void> {
+  async createRoom(room: RoomRecord, seed: Uint8Array, channelSeeds: ChannelSeeds = {}): Promise<void> {
     this.db.transaction(() => {
       this.statements.insertRoom.run(
         room.id,
@@ -148,6 +200,9 @@ export class SqliteRoomStore implements RoomStore {
         room.createdAt.getTime(),
       );
       this.statements.insertUpdate.run(room.id, DocumentChannel.main, Buffer.from(seed), null, null, room.createdAt.getTime());
+      for (const [channel, update] of Object.entries(channelSeeds)) {
+        this.statements.insertUpdate.run(room.id, channel, Buffer.from(update), null, null, room.createdAt.getTime());
+      }
     })();
   }
 
@@ -227,6 +282,44 @@ export class SqliteRoomStore implements RoomStore {
   async loadLatestRun(roomId: string): Promise<StoredRun | null> {
     const row = this.statements.latestRun.get(roomId);
     return row ? (JSON.parse(row.run) as StoredRun) : null;
+  }
+
+  async listQuestions(): Promise<QuestionRecord[]> {
+    return this.statements.listQuestions.all().map(questionFromRow);
+  }
+
+  async getQuestion(id: string): Promise<QuestionRecord | null> {
+    const row = this.statements.getQuestion.get(id);
+    return row ? questionFromRow(row) : null;
+  }
+
+  async createQuestion(question: QuestionRecord): Promise<void> {
+    this.statements.insertQuestion.run(
+      question.id,
+      question.title,
+      question.statement,
+      JSON.stringify(question.starterCode),
+      question.hints ?? null,
+      question.builtIn ? 1 : 0,
+      question.createdAt.getTime(),
+      question.updatedAt.getTime(),
+    );
+  }
+
+  async updateQuestion(id: string, input: QuestionInput, updatedAt: Date): Promise<QuestionRecord | null> {
+    const { changes } = this.statements.updateQuestion.run(
+      input.title,
+      input.statement,
+      JSON.stringify(input.starterCode),
+      input.hints ?? null,
+      updatedAt.getTime(),
+      id,
+    );
+    return changes === 0 ? null : this.getQuestion(id);
+  }
+
+  async deleteQuestion(id: string): Promise<boolean> {
+    return this.statements.deleteQuestion.run(id).changes > 0;
   }
 
   async ping(): Promise<void> {

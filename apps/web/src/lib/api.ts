@@ -1,4 +1,14 @@
-import type { ApiError, ClientConfig, CreateRoomRequest, CreateRoomResponse, RoomInfo } from '@interview/protocol';
+import {
+  PASSCODE_HEADER,
+  type ApiError,
+  type ClientConfig,
+  type CreateRoomRequest,
+  type CreateRoomResponse,
+  type Question,
+  type QuestionInput,
+  type QuestionList,
+  type RoomInfo,
+} from '@interview/protocol';
 
 /** A failed API call, with the HTTP status and the server's own message. */
 export class ApiRequestError extends Error {
@@ -26,6 +36,8 @@ async function request<T>(fetchImpl: Fetch, operation: string, url: string, init
     // status 0: the request never reached the server
     throw new ApiRequestError(0, 'Could not reach the server. Check your connection and try again.', operation);
   }
+  // 204 No Content (a deletion) has no body to read.
+  if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message = isApiError(body) ? body.error : `${response.status} ${response.statusText}`.trim();
@@ -37,12 +49,34 @@ async function request<T>(fetchImpl: Fetch, operation: string, url: string, init
   return body as T;
 }
 
-export function createRoom(body: CreateRoomRequest, fetchImpl: Fetch = fetch): Promise<CreateRoomResponse> {
-  return request(fetchImpl, 'create room', '/api/rooms', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
+/** Headers of an interviewer-only call: JSON, and the passcode when there is one. */
+function interviewerHeaders(passcode: string | null): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (passcode !== null) headers[PASSCODE_HEADER] = passcode;
+  return headers;
+}
+
+export function createRoom(body: CreateRoomRequest, passcode: string | null = null, fetchImpl: Fetch = fetch): Promise<CreateRoomResponse> {
+  return request(fetchImpl, 'create room', '/api/rooms', { method: 'POST', headers: interviewerHeaders(passcode), body: JSON.stringify(body) });
+}
+
+const questionPath = (id: string) => `/api/questions/${encodeURIComponent(id)}`;
+
+export async function listQuestions(passcode: string | null, fetchImpl: Fetch = fetch): Promise<Question[]> {
+  const list = await request<QuestionList>(fetchImpl, 'list questions', '/api/questions', { method: 'GET', headers: interviewerHeaders(passcode) });
+  return list.questions;
+}
+
+export function saveQuestion(id: string | null, input: QuestionInput, passcode: string | null, fetchImpl: Fetch = fetch): Promise<Question> {
+  return request(fetchImpl, id === null ? 'create question' : 'update question', id === null ? '/api/questions' : questionPath(id), {
+    method: id === null ? 'POST' : 'PUT',
+    headers: interviewerHeaders(passcode),
+    body: JSON.stringify(input),
   });
+}
+
+export function deleteQuestion(id: string, passcode: string | null, fetchImpl: Fetch = fetch): Promise<void> {
+  return request(fetchImpl, 'delete question', questionPath(id), { method: 'DELETE', headers: interviewerHeaders(passcode) });
 }
 
 export function fetchRoomInfo(roomId: string, token: string, fetchImpl: Fetch = fetch): Promise<RoomInfo> {

@@ -8,6 +8,12 @@ describe('matchRoute', () => {
     expect(matchRoute('/')).toEqual({ page: 'home' });
   });
 
+  it('maps /questions to the question bank', () => {
+    expect(matchRoute('/questions')).toEqual({ page: 'questions' });
+    expect(matchRoute('/questions/')).toEqual({ page: 'questions' });
+    expect(matchRoute('/questions/x')).toEqual({ page: 'not-found' });
+  });
+
   it('maps /r/<id> to the room page, with or without a trailing slash', () => {
     expect(matchRoute(`/r/${ROOM_ID}`)).toEqual({ page: 'room', roomId: ROOM_ID });
     expect(matchRoute(`/r/${ROOM_ID}/`)).toEqual({ page: 'room', roomId: ROOM_ID });

@@ -1,10 +1,11 @@
 import { ROOM_ID_PATTERN } from '@interview/protocol';
 
-export type Route = { page: 'home' } | { page: 'room'; roomId: string } | { page: 'not-found' };
+export type Route = { page: 'home' } | { page: 'questions' } | { page: 'room'; roomId: string } | { page: 'not-found' };
 
 /** Maps a page pathname to the page that renders it. */
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '/index.html') return { page: 'home' };
+  if (pathname === '/questions' || pathname === '/questions/') return { page: 'questions' };
   const room = /^\/r\/([^/]+)\/?$/.exec(pathname);
   if (room?.[1]) {
     let roomId: string;

@@ -7,6 +7,7 @@ import { EventLimits } from '@interview/protocol';
  */
 
 const NAME_KEY = 'interview:name';
+const PASSCODE_KEY = 'interview:passcode';
 const tokenKey = (roomId: string) => `interview:token:${roomId}`;
 const joinedKey = (roomId: string) => `interview:joined:${roomId}`;
 
@@ -62,4 +63,21 @@ export function joinedName(roomId: string): string | null {
 
 export function rememberJoined(roomId: string, name: string): void {
   write(session, joinedKey(roomId), name);
+}
+
+/** The interviewer passcode, for this tab only (sessionStorage), so it never outlives the session. */
+export function rememberedPasscode(): string | null {
+  return read(session, PASSCODE_KEY);
+}
+
+export function rememberPasscode(passcode: string): void {
+  write(session, PASSCODE_KEY, passcode);
+}
+
+export function forgetPasscode(): void {
+  try {
+    sessionStorage.removeItem(PASSCODE_KEY);
+  } catch {
+    // see read()
+  }
 }
