@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       webDistDir: resolve('/opt/app/web/dist'),
       logLevel: 'info',
       interviewerPasscode: null,
+      passcodeAttemptsPerMinute: 10,
     });
   });
 
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
         WEB_DIST_DIR: '/srv/web',
         LOG_LEVEL: 'debug',
         INTERVIEWER_PASSCODE: 'correct horse battery staple',
+        PASSCODE_ATTEMPTS_PER_MINUTE: '3',
       },
       defaults,
     );
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       webDistDir: '/srv/web',
       logLevel: 'debug',
       interviewerPasscode: 'correct horse battery staple',
+      passcodeAttemptsPerMinute: 3,
     });
   });
 
@@ -81,6 +84,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) }, defaults).maxMessageBytes).toBe(64 * 1024 * 1024);
     expect(loadConfig({ SNAPSHOT_EVERY: '10' }, defaults).snapshotEvery).toBe(10);
     expect(loadConfig({ SNAPSHOT_EVERY: '1000000' }, defaults).snapshotEvery).toBe(1_000_000);
+    expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '1' }, defaults).passcodeAttemptsPerMinute).toBe(1);
+    expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '10000' }, defaults).passcodeAttemptsPerMinute).toBe(10_000);
   });
 
   it('treats an empty variable as unset, for every variable', () => {
@@ -94,6 +99,7 @@ describe('loadConfig', () => {
       PYODIDE_BASE: '',
       WEB_DIST_DIR: '',
       LOG_LEVEL: '',
+      PASSCODE_ATTEMPTS_PER_MINUTE: '',
     };
     expect(loadConfig(empty, defaults)).toEqual(loadConfig({}, defaults));
   });
@@ -123,6 +129,9 @@ describe('loadConfig', () => {
     ['SNAPSHOT_EVERY', '9'],
     ['SNAPSHOT_EVERY', '1000001'],
     ['SNAPSHOT_EVERY', 'Infinity'],
+    ['PASSCODE_ATTEMPTS_PER_MINUTE', '0'],
+    ['PASSCODE_ATTEMPTS_PER_MINUTE', '10001'],
+    ['PASSCODE_ATTEMPTS_PER_MINUTE', '2.5'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
     ['PUBLIC_URL', 'interviews.example.com'],

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: LogLevel;
   /** When set, creating rooms and the question bank need it in `X-Interviewer-Passcode`; null: the instance is open. */
   interviewerPasscode: string | null;
+  /** Wrong interviewer passcodes accepted per client address per minute; past it, 429. */
+  passcodeAttemptsPerMinute: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -82,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
     logLevel,
     interviewerPasscode: interviewerPasscode(env.INTERVIEWER_PASSCODE),
+    passcodeAttemptsPerMinute: integer(env, 'PASSCODE_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
   };
 }

@@ -37,6 +37,8 @@ export function createAppServer(config: Config, store: RoomStore, logger: Logger
     pyodide: locatePyodide(config.pyodideBase),
     harnesses: { python: locateHarness('@interview/runner-python'), javascript: locateHarness('@interview/runner-js') },
     interviewerPasscode: config.interviewerPasscode,
+    passcodeAttemptsPerMinute: config.passcodeAttemptsPerMinute,
+    statusChanged: (roomId, status) => registry.statusChanged(roomId, status),
   });
   const httpServer = createServer(app);
   const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });

@@ -7,6 +7,7 @@ import { errorFields, type Logger } from './log.js';
 import { Connection, type RelaySocket } from './relay/connection.js';
 import type { Room } from './relay/room.js';
 import type { RoomRegistry } from './relay/room-registry.js';
+import { displayName } from './rooms/display-name.js';
 import type { RoomDirectory } from './rooms/room-directory.js';
 
 export interface WebSocketRelayOptions {
@@ -19,18 +20,12 @@ export interface WebSocketRelayOptions {
 }
 
 const WS_PATH = '/ws/';
-const NAME_LENGTH = 80;
 
 /** Close reasons are limited to 123 bytes of UTF-8 by the WebSocket protocol. */
 function closeReason(reason: string): string {
   const bytes = Buffer.from(reason);
   if (bytes.length <= 123) return reason;
   return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '…';
-}
-
-function displayName(raw: string | null): string {
-  const name = (raw ?? '').replace(/\p{Cc}/gu, '').trim().slice(0, NAME_LENGTH);
-  return name || 'Anonymous';
 }
 
 function toBytes(data: RawData): Uint8Array {

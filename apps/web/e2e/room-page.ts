@@ -118,3 +118,43 @@ export function captureWebSocketFrames(page: Page): FrameCapture {
   });
   return capture;
 }
+
+/**
+ * Creates a room from the home page, as an interviewer does, and stays on
+ * the "Your room is ready" panel. Returns the candidate link shown there.
+ */
+export async function createRoomFromHomePage(page: Page, baseUrl: string, title: string, name: string): Promise<{ candidateUrl: string }> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Room title').fill(title);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Create room' }).click();
+  const candidateUrl = await page.getByLabel('Candidate link').inputValue();
+  return { candidateUrl };
+}
+
+/** The token in a room link's fragment. */
+export function tokenOfLink(link: string): string {
+  const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token');
+  if (!token) throw new Error(`no token in ${link}`);
+  return token;
+}
+
+/** The room's token from a room link's fragment. */
+export function tokenOf(link: string): string {
+  return new URLSearchParams(new URL(link).hash.slice(1)).get('token') ?? '';
+}
+
+/** A new room with Grace (interviewer) and Ada (candidate) in it, each in a fresh context. */
+export async function joinPair(
+  baseUrl: string,
+  pages: PageOpener,
+  title: string,
+  language?: Language,
+): Promise<{ room: CreateRoomResponse; interviewer: WatchedPage; candidate: WatchedPage }> {
+  const room = await createRoomByApi(baseUrl, title, language);
+  const interviewer = await pages.open();
+  const candidate = await pages.open();
+  await joinAs(interviewer.page, room.interviewerUrl, 'Grace');
+  await joinAs(candidate.page, room.candidateUrl, 'Ada');
+  return { room, interviewer, candidate };
+}

@@ -1,4 +1,5 @@
 import type { Language, Role } from './room-document.js';
+import type { RoomStatus } from './room-events.js';
 
 /** Body of `POST /api/rooms`; every field is optional. */
 export interface CreateRoomRequest {
@@ -21,8 +22,20 @@ export interface RoomInfo {
   title: string;
   role: Role;
   createdAt: string;
+  /** Whether the interview has ended (candidates then read only). */
+  status: RoomStatus;
   /** Only for interviewers: the link to send to the candidate. */
   candidateUrl?: string;
+}
+
+/** Body of `PUT /api/rooms/:roomId/status` (interviewers only); the response is the new `RoomStatus`. */
+export interface SetRoomStatusRequest {
+  ended: boolean;
+  /**
+   * Who ends it, kept as `endedBy` (control characters removed, at most 80
+   * characters; "Interviewer" when absent): the token says only that an interviewer asks.
+   */
+  name?: string;
 }
 
 export interface ApiError {
@@ -36,6 +49,11 @@ export const ApiLimits = {
 /** Page path of a room; the token travels in the fragment, never to the server. */
 export function roomPagePath(roomId: string): string {
   return `/r/${encodeURIComponent(roomId)}`;
+}
+
+/** Page path of a room's review (interviewers); the token travels in the fragment as for the room. */
+export function reviewPagePath(roomId: string): string {
+  return `${roomPagePath(roomId)}/review`;
 }
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;

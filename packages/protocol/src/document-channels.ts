@@ -5,7 +5,8 @@ import type { Role } from './room-document.js';
  * the relay can decide per socket who may read and who may write it:
  *
  * - `main` (`/ws/<roomId>`): the code and the shared settings; everyone reads and writes.
- * - `statement` (`/ws/<roomId>/statement`): the problem statement; interviewers write, candidates read.
+ * - `statement` (`/ws/<roomId>/statement`): the problem statement and the
+ *   settings only interviewers may change (`RoomSettings`); interviewers write, candidates read.
  * - `notes` (`/ws/<roomId>/notes`): the interviewers' private notes; candidates cannot even connect.
  */
 export const DocumentChannel = {
@@ -28,6 +29,19 @@ export const ChannelText = {
   statement: 'statement',
   /** Y.Text in the `notes` channel. */
   notes: 'notes',
+} as const;
+
+/**
+ * The Y.Map `settings` in the `statement` channel: what interviewers decide
+ * and candidates must not change, kept where channel rights already enforce that.
+ */
+export const RoomSettings = {
+  /** Name of the Y.Map in the statement document. */
+  map: 'settings',
+  /** Number: seconds a run may take before it is ended (see `timeLimitSeconds`). */
+  timeLimitSeconds: 'timeLimitSeconds',
+  /** String: id of the question the room is working on, for its interviewer-only hints. */
+  questionId: 'questionId',
 } as const;
 
 export interface ChannelRights {

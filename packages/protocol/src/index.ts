@@ -6,3 +6,4 @@ export * from './message-types.js';
 export * from './questions.js';
 export * from './room-document.js';
 export * from './room-events.js';
+export * from './room-record.js';

@@ -10,8 +10,6 @@ export const RoomDocument = {
 export const MetaKey = {
   /** "python" or "javascript". */
   language: 'language',
-  /** Seconds a run may take before it is ended; set by interviewers. */
-  timeLimitSeconds: 'timeLimitSeconds',
 } as const;
 
 export const RunTimeLimit = {
@@ -20,7 +18,7 @@ export const RunTimeLimit = {
   maxSeconds: 600,
 } as const;
 
-/** The room's time limit from an untrusted `meta` value, clamped; the default when unset. */
+/** The room's time limit from an untrusted settings value, clamped; the default when unset. */
 export function timeLimitSeconds(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return RunTimeLimit.defaultSeconds;
   return Math.min(RunTimeLimit.maxSeconds, Math.max(RunTimeLimit.minSeconds, Math.round(value)));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import { decodeClientFrame, decodeRoomEvent, encodeRoomEvent } from './frames.js';
 import { MessageType } from './message-types.js';
-import { EventLimits, ROOM_EVENT_TYPES, validateRoomEvent, type RoomEvent } from './room-events.js';
+import { EventLimits, isLargePaste, LARGE_PASTE, ROOM_EVENT_TYPES, validateRoomEvent, type RoomEvent } from './room-events.js';
 
 /** A room-event frame carrying `json` verbatim, so tests can send what encodeRoomEvent never would. */
 function eventFrame(json: string): Uint8Array {
@@ -55,6 +55,14 @@ const ROUND_TRIPS: RoomEvent[] = [
   { type: 'execution-input-request', payload: { runId: 'run-1', prompt: 'Your name? ' } },
   { type: 'execution-input', payload: { runId: 'run-1', text: 'Ada' } },
   { type: 'stop-execution', payload: { runId: 'x'.repeat(EventLimits.runIdLength) } },
+  { type: 'signal', payload: { kind: 'paste', chars: 120, lines: 4 } },
+  { type: 'signal', payload: { kind: 'focus-lost' } },
+  {
+    type: 'signal',
+    payload: { kind: 'focus-returned', by: { name: 'Cleo', role: 'candidate' }, at: '2026-11-22T10:00:00.000Z', awayMs: 12_345 },
+  },
+  { type: 'room-status', payload: { ended: true, endedAt: '2026-11-22T10:45:00.000Z', endedBy: 'Ada' } },
+  { type: 'room-status', payload: { ended: false, endedAt: null, endedBy: null } },
 ];
 
 describe('encodeRoomEvent / decodeRoomEvent round trips', () => {
@@ -293,5 +301,43 @@ describe('validated events carry only known fields', () => {
     const decoded = accepted(execute());
     expect(Object.keys(decoded.payload).sort()).toEqual(['code', 'language', 'runId']);
     expect(Object.keys(accepted(result()).payload).sort()).toEqual(['error', 'output', 'runId']);
+  });
+});
+
+describe('signal and room-status events', () => {
+  const signal = (payload: Record<string, unknown>) => ({ type: 'signal', payload });
+  const status = (payload: Record<string, unknown>) => ({ type: 'room-status', payload });
+
+  it('refuses an unknown signal kind and counts that are not bounded non-negative integers', () => {
+    expect(reasonFor(signal({ kind: 'copy' }))).toBe('payload.kind must be one of paste, focus-lost, focus-returned');
+    expect(reasonFor(signal({}))).toBe('payload.kind must be one of paste, focus-lost, focus-returned');
+    for (const bad of [-1, 1.5, '10', EventLimits.pasteSize + 1, Number.NaN]) {
+      expect(reasonFor(signal({ kind: 'paste', chars: bad, lines: 1 }))).toBe(`payload.chars must be an integer from 0 to ${EventLimits.pasteSize}`);
+      expect(reasonFor(signal({ kind: 'paste', chars: 1, lines: bad }))).toBe(`payload.lines must be an integer from 0 to ${EventLimits.pasteSize}`);
+    }
+    expect(reasonFor(signal({ kind: 'focus-returned', awayMs: -5 }))).toMatch(/payload\.awayMs must be an integer/);
+  });
+
+  it('refuses a signal whose stamped fields are malformed, and drops unknown fields', () => {
+    expect(reasonFor(signal({ kind: 'focus-lost', at: 'yesterday' }))).toBe('payload.at must be an ISO 8601 date');
+    expect(reasonFor(signal({ kind: 'focus-lost', at: 'x'.repeat(EventLimits.timestampLength + 1) }))).toMatch(/payload\.at is longer/);
+    expect(reasonFor(signal({ kind: 'focus-lost', by: { name: 'Cleo', role: 'boss' } }))).toMatch(/payload\.by\.role/);
+    expect(accepted(signal({ kind: 'focus-lost', clipboard: 'secret' }))).toStrictEqual({ type: 'signal', payload: { kind: 'focus-lost' } });
+  });
+
+  it('validates room-status: ended a boolean, endedAt an ISO date or null, endedBy a bounded name or null', () => {
+    expect(reasonFor(status({ ended: 'yes', endedAt: null, endedBy: null }))).toBe('payload.ended must be a boolean');
+    expect(reasonFor(status({ ended: true, endedAt: 'soon', endedBy: 'Ada' }))).toBe('payload.endedAt must be an ISO 8601 date');
+    expect(reasonFor(status({ ended: true, endedBy: 'Ada' }))).toBe('payload.endedAt must be a string');
+    expect(reasonFor(status({ ended: true, endedAt: '2026-11-22T10:45:00Z', endedBy: 'n'.repeat(EventLimits.nameLength + 1) }))).toMatch(
+      /payload\.endedBy is longer/,
+    );
+  });
+
+  it('calls a paste large from either bound', () => {
+    expect(isLargePaste(LARGE_PASTE.chars, 1)).toBe(true);
+    expect(isLargePaste(1, LARGE_PASTE.lines)).toBe(true);
+    expect(isLargePaste(LARGE_PASTE.chars - 1, LARGE_PASTE.lines - 1)).toBe(false);
+    expect(isLargePaste(0, 0)).toBe(false);
   });
 });

@@ -50,13 +50,64 @@ export interface StopExecutionEvent {
   payload: { runId: string };
 }
 
+/**
+ * What interviewers are shown about the candidate's behaviour, as the
+ * candidate is told on the join page: large pastes into the code, and the
+ * tab or window losing focus.
+ */
+export const SIGNAL_KINDS = ['paste', 'focus-lost', 'focus-returned'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+/**
+ * Sent by a candidate's browser; the relay stamps `by` and `at` (and, for
+ * `focus-returned`, `awayMs` from its own clock), stores it and relays it to
+ * interviewers only. Values a client sends for the stamped fields are ignored.
+ */
+export interface SignalEvent {
+  type: 'signal';
+  payload: {
+    kind: SignalKind;
+    /** paste: characters pasted. */
+    chars?: number;
+    /** paste: lines pasted. */
+    lines?: number;
+    by?: RunAuthor;
+    /** ISO 8601, the relay's clock. */
+    at?: string;
+    /** focus-returned: how long focus was away, by the relay's clock. */
+    awayMs?: number;
+  };
+}
+
+/**
+ * Whether the interview has ended. Sent by the relay only: to everyone on
+ * the main channel when an interviewer ends or reopens the room (through
+ * `PUT /api/rooms/:roomId/status`), and to each joiner while it is ended.
+ * While ended the relay drops candidates' document writes and refuses their runs.
+ */
+export interface RoomStatusEvent {
+  type: 'room-status';
+  payload: RoomStatus;
+}
+
+/** A room's state, in events and in the HTTP API. */
+export interface RoomStatus {
+  ended: boolean;
+  /** ISO 8601; null while open. */
+  endedAt: string | null;
+  /** Name of the interviewer who ended it; null while open. */
+  endedBy: string | null;
+}
+
 export type RoomEvent =
   | ExecuteCodeEvent
   | ExecutionOutputEvent
   | ExecutionResultEvent
   | ExecutionInputRequestEvent
   | ExecutionInputEvent
-  | StopExecutionEvent;
+  | StopExecutionEvent
+  | SignalEvent
+  | RoomStatusEvent;
 
 export type RoomEventType = RoomEvent['type'];
 
@@ -67,7 +118,16 @@ export const ROOM_EVENT_TYPES: readonly RoomEventType[] = [
   'execution-input-request',
   'execution-input',
   'stop-execution',
+  'signal',
+  'room-status',
 ];
+
+/** A paste this large (either bound) is a signal; smaller ones are ordinary typing aids. */
+export const LARGE_PASTE = { chars: 80, lines: 3 } as const;
+
+export function isLargePaste(chars: number, lines: number): boolean {
+  return chars >= LARGE_PASTE.chars || lines >= LARGE_PASTE.lines;
+}
 
 /** Bounds on event fields; frames are bounded separately by the relay. */
 export const EventLimits = {
@@ -76,6 +136,10 @@ export const EventLimits = {
   codeLength: 512 * 1024,
   textLength: 512 * 1024,
   inputLength: 16 * 1024,
+  /** Largest paste size a signal may report (characters or lines). */
+  pasteSize: 10_000_000,
+  /** Longest ISO 8601 timestamp accepted in `at` / `endedAt`. */
+  timestampLength: 40,
 } as const;
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -111,6 +175,52 @@ function author(value: unknown): RunAuthor | undefined {
   const name = str(value, 'name', EventLimits.nameLength, 'payload.by.name');
   if (!isRole(value.role)) fail('payload.by.role must be "interviewer" or "candidate"');
   return { name, role: value.role };
+}
+
+function count(payload: Record<string, unknown>, key: string, max: number): number | undefined {
+  const value = payload[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(`payload.${key} must be an integer from 0 to ${max}`);
+  }
+  return value;
+}
+
+function timestamp(payload: Record<string, unknown>, key: string): string {
+  const value = str(payload, key, EventLimits.timestampLength);
+  if (Number.isNaN(Date.parse(value))) fail(`payload.${key} must be an ISO 8601 date`);
+  return value;
+}
+
+function nullable<T>(payload: Record<string, unknown>, key: string, read: () => T): T | null {
+  return payload[key] === null ? null : read();
+}
+
+function parseSignal(p: Record<string, unknown>): SignalEvent {
+  if (!(SIGNAL_KINDS as readonly unknown[]).includes(p.kind)) fail(`payload.kind must be one of ${SIGNAL_KINDS.join(', ')}`);
+  const payload: SignalEvent['payload'] = { kind: p.kind as SignalKind };
+  const chars = count(p, 'chars', EventLimits.pasteSize);
+  const lines = count(p, 'lines', EventLimits.pasteSize);
+  const awayMs = count(p, 'awayMs', Number.MAX_SAFE_INTEGER);
+  const by = author(p.by);
+  if (chars !== undefined) payload.chars = chars;
+  if (lines !== undefined) payload.lines = lines;
+  if (awayMs !== undefined) payload.awayMs = awayMs;
+  if (by) payload.by = by;
+  if (p.at !== undefined) payload.at = timestamp(p, 'at');
+  return { type: 'signal', payload };
+}
+
+function parseRoomStatus(p: Record<string, unknown>): RoomStatusEvent {
+  if (typeof p.ended !== 'boolean') fail('payload.ended must be a boolean');
+  return {
+    type: 'room-status',
+    payload: {
+      ended: p.ended,
+      endedAt: nullable(p, 'endedAt', () => timestamp(p, 'endedAt')),
+      endedBy: nullable(p, 'endedBy', () => str(p, 'endedBy', EventLimits.nameLength)),
+    },
+  };
 }
 
 function parsePayload(type: RoomEventType, p: Record<string, unknown>): RoomEvent {
@@ -156,6 +266,10 @@ function parsePayload(type: RoomEventType, p: Record<string, unknown>): RoomEven
       return { type, payload: { runId: runId(p), text: str(p, 'text', EventLimits.inputLength) } };
     case 'stop-execution':
       return { type, payload: { runId: runId(p) } };
+    case 'signal':
+      return parseSignal(p);
+    case 'room-status':
+      return parseRoomStatus(p);
   }
 }
 

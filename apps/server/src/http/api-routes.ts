@@ -8,12 +8,19 @@ import {
   type CreateRoomRequest,
   type Language,
   type QuestionList,
+  type RoomStatus,
+  type RunList,
+  type SignalList,
 } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
 import { newQuestion, questionView } from '../questions/question-bank.js';
-import type { RoomDirectory } from '../rooms/room-directory.js';
+import { displayName } from '../rooms/display-name.js';
+import { roomStatusView, runView, signalView } from '../rooms/record-views.js';
+import type { RoomAccess, RoomDirectory } from '../rooms/room-directory.js';
+import { roomReview } from '../rooms/room-review.js';
 import type { RoomStore } from '../storage/room-store.js';
 import { requireInterviewerPasscode } from './interviewer-passcode.js';
+import type { FailedAttemptLimit } from './passcode-attempts.js';
 
 export interface ApiOptions {
   directory: RoomDirectory;
@@ -23,6 +30,11 @@ export interface ApiOptions {
   baseUrl: (req: Request) => string;
   /** INTERVIEWER_PASSCODE: null when the instance is open. */
   interviewerPasscode: string | null;
+  /** Wrong passcodes per client address; without it, guesses are not limited. */
+  failedPasscodes?: FailedAttemptLimit;
+  /** Tells the relay that an interview was ended or reopened, once it is stored. */
+  statusChanged: (roomId: string, status: RoomStatus) => Promise<void>;
+  clock: () => Date;
 }
 
 function sendError(res: Response, status: number, error: string): void {
@@ -45,15 +57,56 @@ function parseCreateRoom(body: unknown): Parsed<{ title: string; language: Langu
   return { ok: true, value: { title: trimmed || 'Interview', language: language ?? 'python', questionId: questionId ?? null } };
 }
 
+/** Who ends an interview when the request does not say: shown as "ended by …". */
+const DEFAULT_ENDED_BY = 'Interviewer';
+
+function parseSetRoomStatus(body: unknown): Parsed<{ ended: boolean; name: string }> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: 'the body must be a JSON object: {"ended": true} ends the interview, {"ended": false} reopens it' };
+  }
+  // The fields of a SetRoomStatusRequest, checked one by one.
+  const { ended, name } = body as Record<string, unknown>;
+  if (typeof ended !== 'boolean') return { ok: false, error: 'ended must be true (end the interview) or false (reopen it)' };
+  if (name !== undefined && typeof name !== 'string') return { ok: false, error: 'name must be a string' };
+  return { ok: true, value: { ended, name: displayName(name, DEFAULT_ENDED_BY) } };
+}
+
 function bearerToken(req: Request): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
   return match?.[1] ?? null;
 }
 
 /** The JSON API under /api and the health check. */
-export function apiRoutes({ directory, store, logger, baseUrl, interviewerPasscode }: ApiOptions): Router {
+export function apiRoutes(options: ApiOptions): Router {
+  const { directory, store, logger, baseUrl, interviewerPasscode, statusChanged, clock } = options;
   const router = Router();
-  const interviewersOnly = requireInterviewerPasscode(interviewerPasscode);
+  const interviewersOnly = requireInterviewerPasscode(interviewerPasscode, options.failedPasscodes);
+
+  /** The room and role the request's bearer token opens; null once the refusal is sent. */
+  async function roomAccess(req: Request<{ roomId: string }>, res: Response): Promise<{ access: RoomAccess; token: string } | null> {
+    const token = bearerToken(req);
+    const access = await directory.authorize(req.params.roomId, token);
+    if (access === 'unknown-room') {
+      sendError(res, 404, 'room not found');
+      return null;
+    }
+    if (access === 'bad-token' || !token) {
+      sendError(res, 401, 'this link does not open the room');
+      return null;
+    }
+    return { access, token };
+  }
+
+  /** As roomAccess, for the interviewer's token only: a candidate's gets 403. */
+  async function interviewerAccess(req: Request<{ roomId: string }>, res: Response): Promise<RoomAccess | null> {
+    const opened = await roomAccess(req, res);
+    if (!opened) return null;
+    if (opened.access.role !== 'interviewer') {
+      sendError(res, 403, 'only the interviewer’s link may do this');
+      return null;
+    }
+    return opened.access;
+  }
 
   router.get('/healthz', async (_req, res) => {
     try {
@@ -150,17 +203,59 @@ export function apiRoutes({ directory, store, logger, baseUrl, interviewerPassco
   });
 
   router.get('/api/rooms/:roomId', async (req, res) => {
-    const token = bearerToken(req);
-    const access = await directory.authorize(req.params.roomId, token);
-    if (access === 'unknown-room') {
+    const opened = await roomAccess(req, res);
+    if (!opened) return;
+    res.json(directory.info(baseUrl(req), opened.access, opened.token));
+  });
+
+  router.put('/api/rooms/:roomId/status', async (req, res) => {
+    const access = await interviewerAccess(req, res);
+    if (!access) return;
+    const parsed = parseSetRoomStatus(req.body);
+    if (!parsed.ok) {
+      sendError(res, 400, parsed.error);
+      return;
+    }
+    const { room } = access;
+    const { ended, name } = parsed.value;
+    // Ending an ended interview (or reopening an open one) changes nothing: the first end keeps its time and author.
+    if (ended === (room.ended !== null)) {
+      res.json(roomStatusView(room.ended) satisfies RoomStatus);
+      return;
+    }
+    const ending = ended ? { at: clock(), by: name } : null;
+    if (!(await store.setRoomStatus(room.id, ending))) {
       sendError(res, 404, 'room not found');
       return;
     }
-    if (access === 'bad-token' || !token) {
-      sendError(res, 401, 'this link does not open the room');
-      return;
-    }
-    res.json(directory.info(baseUrl(req), access, token));
+    const status = roomStatusView(ending);
+    await statusChanged(room.id, status);
+    logger.info('room-status-changed', { roomId: room.id, ended });
+    res.json(status satisfies RoomStatus);
+  });
+
+  router.get('/api/rooms/:roomId/runs', async (req, res) => {
+    const access = await interviewerAccess(req, res);
+    if (!access) return;
+    const runs = await store.listRuns(access.room.id);
+    res.json({ runs: runs.map(runView) } satisfies RunList);
+  });
+
+  router.get('/api/rooms/:roomId/signals', async (req, res) => {
+    const access = await interviewerAccess(req, res);
+    if (!access) return;
+    const signals = await store.listSignals(access.room.id);
+    res.json({ signals: signals.map(signalView) } satisfies SignalList);
+  });
+
+  router.get('/api/rooms/:roomId/review', async (req, res) => {
+    const access = await interviewerAccess(req, res);
+    if (!access) return;
+    const review = await roomReview(store, access.room, {
+      now: clock(),
+      onDamage: (channel, error) => logger.error('stored-update-skipped', { roomId: access.room.id, channel, ...errorFields(error) }),
+    });
+    res.json(review);
   });
 
   return router;

@@ -5,7 +5,8 @@ import type { ApiError, ClientConfig } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { RoomStore } from '../storage/room-store.js';
-import { apiRoutes } from './api-routes.js';
+import { apiRoutes, type ApiOptions } from './api-routes.js';
+import { FailedAttemptLimit } from './passcode-attempts.js';
 import { requestLog } from './request-log.js';
 import { runnerRoutes, type PyodideAssets, type RunnerHarness } from './runner-routes.js';
 import { appCsp, securityHeaders } from './security-headers.js';
@@ -20,10 +21,16 @@ export interface HttpAppOptions {
   harnesses: Record<string, RunnerHarness | null>;
   /** INTERVIEWER_PASSCODE: null when the instance is open. */
   interviewerPasscode: string | null;
+  /** PASSCODE_ATTEMPTS_PER_MINUTE: wrong passcodes accepted per client address per minute. */
+  passcodeAttemptsPerMinute: number;
+  /** Tells the relay that an interview was ended or reopened (after it is stored). */
+  statusChanged: ApiOptions['statusChanged'];
+  /** The relay's clock, for what the API stamps; the system clock when absent. */
+  clock?: () => Date;
 }
 
 /** Page routes of the single-page app; anything else that is not a file is a 404. */
-const PAGE_ROUTES = ['/', '/questions', '/r/:roomId'];
+const PAGE_ROUTES = ['/', '/questions', '/r/:roomId', '/r/:roomId/review'];
 
 /** Express: the JSON API, the built web app and its assets, with security headers. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -39,7 +46,19 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const { interviewerPasscode } = options;
-  app.use(apiRoutes({ directory: options.directory, store: options.store, logger, baseUrl, interviewerPasscode }));
+  const failedPasscodes = new FailedAttemptLimit({ maxFailures: options.passcodeAttemptsPerMinute, windowMs: 60_000 });
+  app.use(
+    apiRoutes({
+      directory: options.directory,
+      store: options.store,
+      logger,
+      baseUrl,
+      interviewerPasscode,
+      failedPasscodes,
+      statusChanged: options.statusChanged,
+      clock: options.clock ?? (() => new Date()),
+    }),
+  );
   app.get('/api/config', (_req, res) => {
     res.json({ pyodideBaseUrl: options.pyodide.baseUrl, passcodeRequired: interviewerPasscode !== null } satisfies ClientConfig);
   });

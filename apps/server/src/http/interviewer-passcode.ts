@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PASSCODE_HEADER, type ApiError } from '@interview/protocol';
+import type { FailedAttemptLimit } from './passcode-attempts.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -16,20 +17,38 @@ export function passcodeMatches(expected: string, presented: string | undefined)
 /**
  * Guards interviewer-only routes (room creation, the question bank) when
  * `INTERVIEWER_PASSCODE` is set: without the right `X-Interviewer-Passcode`
- * header the answer is 401. The passcode is never logged. Unset, everyone passes.
+ * header the answer is 401. Wrong passcodes count against the client's
+ * address in `failedAttempts`; past its limit every passcode from that
+ * address gets 429 with `Retry-After` until enough failures age out. A
+ * request without the header is not a guess and does not count. The
+ * passcode is never logged. Unset, everyone passes.
  */
-export function requireInterviewerPasscode(passcode: string | null): RequestHandler {
+export function requireInterviewerPasscode(passcode: string | null, failedAttempts?: FailedAttemptLimit): RequestHandler {
   return (req, res, next) => {
     if (passcode === null) {
       next();
       return;
     }
     const presented = req.get(PASSCODE_HEADER);
+    if (presented === undefined) {
+      res.status(401).json({ error: 'this server requires the interviewer passcode' } satisfies ApiError);
+      return;
+    }
+    // The socket's address: behind a reverse proxy, every client shares the proxy's.
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const waitMs = failedAttempts?.retryAfterMs(client) ?? 0;
+    if (waitMs > 0) {
+      // Checked before the passcode: a right guess past the limit must not tell itself apart.
+      const seconds = Math.ceil(waitMs / 1000);
+      res.setHeader('Retry-After', String(seconds));
+      res.status(429).json({ error: `too many wrong interviewer passcodes from this address; try again in ${seconds} s` } satisfies ApiError);
+      return;
+    }
     if (passcodeMatches(passcode, presented)) {
       next();
       return;
     }
-    const error = presented === undefined ? 'this server requires the interviewer passcode' : 'the interviewer passcode is wrong';
-    res.status(401).json({ error } satisfies ApiError);
+    failedAttempts?.recordFailure(client);
+    res.status(401).json({ error: 'the interviewer passcode is wrong' } satisfies ApiError);
   };
 }

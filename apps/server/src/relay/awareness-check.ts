@@ -1,25 +1,63 @@
 import * as decoding from 'lib0/decoding';
+import type { Role } from '@interview/protocol';
 
 /** More entries than any real client sends in one awareness update. */
 const MAX_ENTRIES = 256;
 
 /**
- * Decodes an awareness update completely before anything is applied, so a
- * malformed one is refused whole instead of half-applied. Returns the
- * reason it is malformed, or null.
+ * A presence may not claim another role than its connection's: a candidate
+ * posing as an interviewer would mislead the interviewer's own page. A
+ * state without `user.role` (a stock client) claims nothing.
  */
-export function awarenessUpdateProblem(update: Uint8Array): string | null {
+function roleProblem(state: unknown, role: Role): string | null {
+  if (typeof state !== 'object' || state === null || !('user' in state)) return null;
+  const user: unknown = state.user;
+  if (typeof user !== 'object' || user === null || !('role' in user) || user.role === undefined) return null;
+  if (user.role === role) return null;
+  const claimed = typeof user.role === 'string' ? `"${user.role.slice(0, 20)}"` : typeof user.role;
+  return `awareness user.role ${claimed} does not match this connection's role (${role})`;
+}
+
+/** What the role check needs to know about the sender and the room's presence. */
+export interface AwarenessRoleCheck {
+  /** The role of the connection that sent the update. */
+  role: Role;
+  /** The clock of the state the room holds for a client id (0 when none). */
+  knownClock: (clientId: number) => number;
+  /** The role of the other connection whose presence this client id is, if any. */
+  otherOwnerRole: (clientId: number) => Role | null;
+}
+
+/**
+ * Decodes an awareness update completely before anything is applied, so a
+ * malformed one is refused whole instead of half-applied. With a role
+ * check, also refuses a presence that claims another role than the
+ * sender's. Only entries that would take effect are checked: the stock
+ * y-websocket provider re-sends every presence it hears of (others'
+ * included) with the clock it heard, and awareness ignores those echoes.
+ * Returns the reason it is refused, or null.
+ */
+export function awarenessUpdateProblem(update: Uint8Array, roleCheck?: AwarenessRoleCheck): string | null {
   const decoder = decoding.createDecoder(update);
   try {
     const entries = decoding.readVarUint(decoder);
     if (entries > MAX_ENTRIES) return `awareness update has ${entries} entries (at most ${MAX_ENTRIES})`;
     for (let i = 0; i < entries; i++) {
-      decoding.readVarUint(decoder); // client id
-      decoding.readVarUint(decoder); // clock
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
       const json = decoding.readVarString(decoder);
       if (decoder.pos > decoder.arr.length) return 'awareness state is longer than the frame';
       const state: unknown = JSON.parse(json);
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return 'awareness state must be an object or null';
+      if (roleCheck && clock > roleCheck.knownClock(clientId)) {
+        const spoofed = roleProblem(state, roleCheck.role);
+        if (spoofed) return spoofed;
+        // The same role may take a presence over (a reconnecting client whose old socket is not yet gone); another may not.
+        const owner = roleCheck.otherOwnerRole(clientId);
+        if (owner !== null && owner !== roleCheck.role) {
+          return `awareness update overwrites another participant's presence (role ${owner}); this connection's role is ${roleCheck.role}`;
+        }
+      }
     }
     if (decoding.hasContent(decoder)) return 'trailing bytes after awareness update';
     return null;

@@ -1,4 +1,4 @@
-import { DocumentChannel } from '@interview/protocol';
+import { DocumentChannel, type RoomStatus } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomStore } from '../storage/room-store.js';
 import type { Connection } from './connection.js';
@@ -45,6 +45,25 @@ export class RoomRegistry {
         return room;
       }
     }
+  }
+
+  /**
+   * Tells the room's loaded main channel, if any, that the interview was
+   * ended or reopened; call it once the status is stored. A room loading
+   * meanwhile gets it once loaded (it may have read the old status); a room
+   * loaded later reads the new one from storage.
+   */
+  async statusChanged(roomId: string, status: RoomStatus): Promise<void> {
+    const loading = this.active.get(roomKey(roomId, DocumentChannel.main));
+    if (!loading) return;
+    let room: Room;
+    try {
+      room = await loading;
+    } catch {
+      // It failed to load; the next load reads the stored status.
+      return;
+    }
+    room.setStatus(status);
   }
 
   /** Closes every connection and waits until every room is stored and unloaded. */

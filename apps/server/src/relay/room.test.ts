@@ -17,6 +17,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   MessageType,
+  RecordLimits,
   RoomDocument,
   STARTER_CODE,
   SyncMessageType,
@@ -26,12 +27,13 @@ import {
   type Role,
   type RoomEvent,
 } from '@interview/protocol';
-import { silentLogger } from '../log.js';
+import type { LogFields, Logger } from '../log.js';
 import { seedUpdate } from '../rooms/room-seed.js';
 import { hashToken, newRoomId } from '../rooms/tokens.js';
 import type { RoomStore, StoredRun, UpdateRecord } from '../storage/room-store.js';
 import { SQLITE_FILE, SqliteRoomStore } from '../storage/sqlite-store.js';
 import { Connection, type RelaySocket } from './connection.js';
+import { RUNS_CLOSED } from './ended-room.js';
 import { Room } from './room.js';
 
 /** Origin of changes a test client received from the relay, so it does not send them back. */
@@ -47,6 +49,8 @@ class ObservedStore implements RoomStore {
   readonly snapshots: Array<{ roomId: string; state: Uint8Array; throughSeq: number }> = [];
   readonly held: Array<{ record: UpdateRecord; release(): void }> = [];
   mode: 'pass' | 'hold' | 'fail' = 'pass';
+  /** When set, every write of the room's record (runs, signals, attendance, latest run) fails. */
+  failRecords = false;
 
   constructor(readonly inner: SqliteRoomStore) {}
 
@@ -85,10 +89,23 @@ class ObservedStore implements RoomStore {
   deleteQuestion: RoomStore['deleteQuestion'] = (id) => this.inner.deleteQuestion(id);
   findRoom: RoomStore['findRoom'] = (roomId) => this.inner.findRoom(roomId);
   loadDocument: RoomStore['loadDocument'] = (roomId, channel) => this.inner.loadDocument(roomId, channel);
-  saveLatestRun: RoomStore['saveLatestRun'] = (roomId, run) => this.inner.saveLatestRun(roomId, run);
+  saveLatestRun: RoomStore['saveLatestRun'] = (roomId, run) => this.record(() => this.inner.saveLatestRun(roomId, run));
   loadLatestRun: RoomStore['loadLatestRun'] = (roomId) => this.inner.loadLatestRun(roomId);
+  setRoomStatus: RoomStore['setRoomStatus'] = (roomId, ended) => this.inner.setRoomStatus(roomId, ended);
+  listRuns: RoomStore['listRuns'] = (roomId) => this.inner.listRuns(roomId);
+  endUnfinishedRuns: RoomStore['endUnfinishedRuns'] = (roomId, at, error) => this.inner.endUnfinishedRuns(roomId, at, error);
+  listSignals: RoomStore['listSignals'] = (roomId) => this.inner.listSignals(roomId);
+  listParticipants: RoomStore['listParticipants'] = (roomId) => this.inner.listParticipants(roomId);
+  saveRun: RoomStore['saveRun'] = (roomId, run) => this.record(() => this.inner.saveRun(roomId, run));
+  appendSignal: RoomStore['appendSignal'] = (roomId, signal) => this.record(() => this.inner.appendSignal(roomId, signal));
+  recordJoin: RoomStore['recordJoin'] = (roomId, participant) => this.record(() => this.inner.recordJoin(roomId, participant));
+  recordLeave: RoomStore['recordLeave'] = (roomId, id, leftAt) => this.record(() => this.inner.recordLeave(roomId, id, leftAt));
   ping: RoomStore['ping'] = () => this.inner.ping();
   close: RoomStore['close'] = () => this.inner.close();
+
+  private record<T>(write: () => Promise<T>): Promise<T> {
+    return this.failRecords ? Promise.reject(new Error('record disk on fire')) : write();
+  }
 }
 
 /**
@@ -285,6 +302,19 @@ interface Setup {
   language?: Language;
   maxMessageBytes?: number;
   snapshotEvery?: number;
+  clock?: () => Date;
+}
+
+interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  event: string;
+  fields: LogFields;
+}
+
+/** A logger that keeps what it is told, for tests that check what the relay reported. */
+function recordingLogger(entries: LogEntry[]): Logger {
+  const at = (level: LogEntry['level']) => (event: string, fields: LogFields = {}) => void entries.push({ level, event, fields });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -295,7 +325,7 @@ afterEach(async () => {
 });
 
 /** A room created with a seed in a fresh SQLite store on a temp dir, loaded as the relay loads it. */
-async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500 }: Setup = {}) {
+async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500, clock }: Setup = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'interview-room-'));
   const store = new ObservedStore(new SqliteRoomStore(dir));
   const roomId = newRoomId();
@@ -307,21 +337,24 @@ async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1
       interviewerTokenHash: hashToken('interviewer'),
       candidateTokenHash: hashToken('candidate'),
       createdAt: new Date(),
+      ended: null,
     },
     seedUpdate(language),
   );
   const emptied: Room[] = [];
   const rooms: Room[] = [];
   const clients: TestClient[] = [];
+  const logs: LogEntry[] = [];
 
-  const load = async (): Promise<Room> => {
+  const load = async (target: DocumentChannel | undefined = channel): Promise<Room> => {
     const room = await Room.load(roomId, {
-      channel,
+      channel: target,
       store,
-      logger: silentLogger,
+      logger: recordingLogger(logs),
       maxMessageBytes,
       snapshotEvery,
       onEmpty: (r) => emptied.push(r),
+      ...(clock ? { clock } : {}),
     });
     rooms.push(room);
     return room;
@@ -349,7 +382,7 @@ async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1
     return client;
   };
 
-  return { dir, store, roomId, room, emptied, load, joined, connect };
+  return { dir, store, roomId, room, emptied, logs, load, joined, connect };
 }
 
 describe('Room: joining and syncing', () => {
@@ -1069,5 +1102,507 @@ describe('Room: document channels and rights', () => {
     expect(main.room.canWrite(candidate)).toBe(true);
     expect(statement.room.channel).toBe('statement');
     expect(main.room.channel).toBe('main');
+  });
+});
+
+/** A clock the test moves by hand. */
+function manualClock(start = Date.UTC(2026, 10, 22, 10, 0, 0)) {
+  let now = start;
+  return {
+    clock: () => new Date(now),
+    advance(ms: number) {
+      now += ms;
+    },
+    at: (offsetMs = 0) => new Date(start + offsetMs),
+  };
+}
+
+const ENDED = { ended: true, endedAt: '2026-11-22T10:45:00.000Z', endedBy: 'Ada' } as const;
+const OPEN = { ended: false, endedAt: null, endedBy: null } as const;
+
+describe('Room: an ended interview', () => {
+  it('tells everyone when the interview ends or reopens, and tells a joiner on join only while it is ended', async () => {
+    const { room, joined, connect } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    const early = await joined('Early', 'candidate');
+    expect(early.events).toEqual([]);
+
+    room.setStatus(ENDED);
+    await until(() => ada.events.length === 1 && cleo.events.length === 1, 'the status at both');
+    expect(ada.events[0]).toEqual({ type: 'room-status', payload: ENDED });
+    expect(cleo.events[0]).toEqual({ type: 'room-status', payload: ENDED });
+    expect(room.roomStatus).toEqual(ENDED);
+
+    const late = connect('Late', 'candidate').join();
+    await until(() => late.synced, 'Late to sync');
+    expect(late.events).toEqual([{ type: 'room-status', payload: ENDED }]);
+
+    room.setStatus(OPEN);
+    await until(() => cleo.events.length === 2, 'the reopening');
+    expect(cleo.events[1]).toEqual({ type: 'room-status', payload: OPEN });
+    const after = connect('After', 'candidate').join();
+    await until(() => after.synced, 'After to sync');
+    expect(after.events).toEqual([]);
+  });
+
+  it('reads the status from storage when it loads: a room ended before the restart stays ended', async () => {
+    const { store, roomId, load, connect } = await openRoom();
+    await store.setRoomStatus(roomId, { at: new Date(ENDED.endedAt), by: 'Ada' });
+    const reloaded = await load();
+    expect(reloaded.roomStatus).toEqual(ENDED);
+    const cleo = connect('Cleo', 'candidate', reloaded).join();
+    await until(() => cleo.synced, 'Cleo to sync');
+    expect(cleo.events).toEqual([{ type: 'room-status', payload: ENDED }]);
+    expect(reloaded.canWrite(cleo.connection)).toBe(false);
+  });
+
+  it('drops a candidate’s code edits while ended (not applied, stored or relayed, socket open) and takes them again once reopened', async () => {
+    const { room, store, roomId, logs, joined, load } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    room.setStatus(ENDED);
+    await until(() => cleo.events.length === 1, 'Cleo to hear of the end');
+    expect(room.canWrite(cleo.connection)).toBe(false);
+    expect(room.canWrite(ada.connection)).toBe(true);
+
+    cleo.text.insert(0, '# written after the end\n');
+    // Presence sent after the edit on the same socket: once Ada has it, the edit was handled.
+    cleo.publish({ name: 'Cleo after the end', role: 'candidate' });
+    await until(() => ada.userName(cleo.doc.clientID) === 'Cleo after the end', 'Cleo’s presence at Ada');
+    expect(room.doc.getText(RoomDocument.code).toString()).toBe(STARTER_CODE.python);
+    expect(ada.relayedUpdates).toEqual([]);
+    expect(store.appended).toEqual([]);
+    expect(cleo.closed).toBeNull();
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: 'update-dropped', fields: expect.objectContaining({ role: 'candidate', reason: 'interview-ended' }) }),
+    );
+
+    // The interviewer still writes, and the candidate still receives it.
+    ada.text.insert(0, '# reviewer note in code\n');
+    await until(() => cleo.text.toString().includes('# reviewer note in code'), 'Cleo to get Ada’s edit');
+    expect(store.appended.map((r) => r.author)).toEqual([{ role: 'interviewer', name: 'Ada' }]);
+    expect((await load()).doc.getText(RoomDocument.code).toString()).not.toContain('written after the end');
+
+    // Reopened: the room asks Cleo for what it lacks, and her edits are taken again.
+    room.setStatus(OPEN);
+    await until(() => ada.text.toString().includes('# written after the end'), 'Cleo’s edits to merge once reopened');
+    cleo.text.insert(cleo.text.length, '# after reopening\n');
+    await until(() => ada.text.toString().endsWith('# after reopening\n'), 'Cleo’s new edit at Ada');
+    expect(store.appended.filter((r) => r.author?.role === 'candidate').length).toBeGreaterThanOrEqual(2);
+    expect((await store.loadDocument(roomId)).updates.length).toBe(1 + store.appended.length);
+    expect(room.doc.getText(RoomDocument.code).toString()).toBe(ada.text.toString());
+  });
+
+  it('refuses a candidate’s run while ended: only that candidate gets an error result; nothing is relayed, replayed or recorded', async () => {
+    const { room, store, roomId, joined, connect } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'candidate');
+    room.setStatus(ENDED);
+    await until(() => [cleo, ada, bo].every((c) => c.events.length === 1), 'everyone to hear of the end');
+
+    cleo.sendEvent(execute('late-run'));
+    await until(() => cleo.events.length === 2, 'Cleo’s refusal');
+    expect(cleo.events[1]).toEqual({
+      type: 'execution-result',
+      payload: { runId: 'late-run', output: '', error: RUNS_CLOSED, status: 'error' },
+    });
+    expect(RUNS_CLOSED).toMatch(/interview has ended/i);
+    // Whatever her runner goes on sending about it, and her input, stays with her.
+    cleo.sendEvent(output('late-run', 'LEAKED OUTPUT'));
+    cleo.sendEvent({ type: 'execution-input-request', payload: { runId: 'late-run', prompt: 'name?' } });
+    cleo.sendEvent({ type: 'execution-input', payload: { runId: 'late-run', text: 'LEAKED INPUT' } });
+    cleo.sendEvent(result('late-run'));
+    // Stop is still relayed, and it is the marker that everything before it was handled.
+    cleo.sendEvent(stop('late-run'));
+    await until(() => ada.events.length === 2 && bo.events.length === 2, 'the stop at the others');
+    expect(ada.events.slice(1)).toEqual([stop('late-run')]);
+    expect(bo.events.slice(1)).toEqual([stop('late-run')]);
+    expect(cleo.closed).toBeNull();
+
+    const late = connect('Late', 'interviewer').join();
+    await until(() => late.synced, 'Late to sync');
+    expect(late.events).toEqual([{ type: 'room-status', payload: ENDED }]);
+    expect(await store.listRuns(roomId)).toEqual([]);
+    expect(await store.loadLatestRun(roomId)).toBeNull();
+  });
+
+  it('lets a candidate’s run started before the end finish, but drops the input given after it', async () => {
+    const { room, store, roomId, joined } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('before-end'));
+    await until(() => ada.events.length === 1, 'the start');
+    room.setStatus(ENDED);
+    await until(() => ada.events.length === 2, 'the end');
+    cleo.sendEvent(output('before-end', 'still printing\n'));
+    cleo.sendEvent({ type: 'execution-input', payload: { runId: 'before-end', text: 'typed after the end' } });
+    cleo.sendEvent(result('before-end'));
+    await until(() => ada.events.length === 4, 'the output and result');
+    expect(ada.events.slice(2)).toEqual([output('before-end', 'still printing\n'), result('before-end')]);
+    await vi.waitFor(async () => expect((await store.listRuns(roomId))[0]?.status).toBe('ok'));
+  });
+
+  it('leaves the interviewer every right while ended: edits, runs, input', async () => {
+    const { room, store, roomId, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    room.setStatus(ENDED);
+    await until(() => cleo.events.length === 1, 'the end');
+    ada.sendEvent(execute('ada-run'));
+    ada.sendEvent({ type: 'execution-input-request', payload: { runId: 'ada-run', prompt: '? ' } });
+    ada.sendEvent({ type: 'execution-input', payload: { runId: 'ada-run', text: '42' } });
+    ada.sendEvent(output('ada-run', '42\n'));
+    ada.sendEvent(result('ada-run'));
+    await until(() => cleo.events.length === 6, 'Ada’s run at Cleo');
+    expect(cleo.events.slice(1).map((e) => e.type)).toEqual([
+      'execute-code',
+      'execution-input-request',
+      'execution-input',
+      'execution-output',
+      'execution-result',
+    ]);
+    await vi.waitFor(async () => expect((await store.listRuns(roomId)).map((r) => [r.runId, r.status])).toEqual([['ada-run', 'ok']]));
+  });
+
+  it('refuses a room-status event sent by a client, interviewer or candidate, with BadMessage, and relays nothing', async () => {
+    const { room, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    const bo = await joined('Bo', 'interviewer');
+    cleo.sendEvent({ type: 'room-status', payload: OPEN });
+    ada.sendEvent({ type: 'room-status', payload: ENDED });
+    await until(() => cleo.closed !== null && ada.closed !== null, 'both to be refused');
+    for (const sender of [cleo, ada]) {
+      expect(sender.closed).toEqual({ code: CloseCode.BadMessage, reason: 'room-status events are sent by the server only' });
+    }
+    expect(bo.events).toEqual([]);
+    expect(room.roomStatus).toEqual(OPEN);
+  });
+});
+
+describe('Room: signals', () => {
+  it('stamps a candidate’s signal with who and when from the relay, stores it, and sends it to interviewers only', async () => {
+    const time = manualClock();
+    const { store, roomId, joined } = await openRoom({ clock: time.clock });
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'interviewer');
+    const other = await joined('Other', 'candidate');
+    time.advance(1500);
+    cleo.sendEvent({
+      type: 'signal',
+      payload: { kind: 'paste', chars: 400, lines: 20, by: { name: 'Ada', role: 'interviewer' }, at: '1999-01-01T00:00:00.000Z', awayMs: 7 },
+    });
+    const expected = {
+      type: 'signal',
+      payload: { kind: 'paste', chars: 400, lines: 20, by: { name: 'Cleo', role: 'candidate' }, at: time.at(1500).toISOString() },
+    };
+    await until(() => ada.events.length === 1 && bo.events.length === 1, 'the signal at both interviewers');
+    expect(ada.events[0]).toStrictEqual(expected);
+    expect(bo.events[0]).toStrictEqual(expected);
+    await vi.waitFor(async () =>
+      expect(await store.listSignals(roomId)).toStrictEqual([
+        { kind: 'paste', at: time.at(1500), by: { name: 'Cleo', role: 'candidate' }, chars: 400, lines: 20 },
+      ]),
+    );
+    // A later event from Cleo reaches the other candidate: by then the signal would have too.
+    cleo.sendEvent(stop('marker'));
+    await until(() => other.events.length === 1, 'the marker at the other candidate');
+    expect(other.events).toEqual([stop('marker')]);
+    expect(other.frames.some((f) => Buffer.from(f).includes('signal'))).toBe(false);
+    expect(cleo.events).toEqual([]);
+  });
+
+  it('measures awayMs on focus-returned with its own clock from the focus-lost of the same connection; without one it has none', async () => {
+    const time = manualClock();
+    const { store, roomId, joined } = await openRoom({ clock: time.clock });
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    const signal = (payload: Record<string, unknown>) => ({ type: 'signal', payload });
+
+    cleo.sendEvent(signal({ kind: 'focus-returned', awayMs: 999 }));
+    await until(() => ada.events.length === 1, 'the first return');
+    expect(ada.events[0]?.payload).toStrictEqual({ kind: 'focus-returned', by: { name: 'Cleo', role: 'candidate' }, at: time.at().toISOString() });
+
+    cleo.sendEvent(signal({ kind: 'focus-lost' }));
+    await until(() => ada.events.length === 2, 'the loss');
+    time.advance(4200);
+    // A second loss before the return does not restart the absence.
+    cleo.sendEvent(signal({ kind: 'focus-lost' }));
+    await until(() => ada.events.length === 3, 'the second loss');
+    time.advance(800);
+    cleo.sendEvent(signal({ kind: 'focus-returned', awayMs: 1 }));
+    await until(() => ada.events.length === 4, 'the return');
+    expect(ada.events[3]?.payload).toMatchObject({ kind: 'focus-returned', awayMs: 5000, at: time.at(5000).toISOString() });
+    // Measured once: another return without a loss carries none.
+    cleo.sendEvent(signal({ kind: 'focus-returned' }));
+    await until(() => ada.events.length === 5, 'the extra return');
+    expect(ada.events[4]?.payload).not.toHaveProperty('awayMs');
+    await vi.waitFor(async () => expect((await store.listSignals(roomId)).map((s) => s.awayMs)).toEqual([undefined, undefined, undefined, 5000, undefined]));
+  });
+
+  it('drops an interviewer’s signal and a small paste with a debug line, keeping the socket open; refuses a paste without its size', async () => {
+    const { store, roomId, logs, joined } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'interviewer');
+    ada.sendEvent({ type: 'signal', payload: { kind: 'focus-lost' } });
+    cleo.sendEvent({ type: 'signal', payload: { kind: 'paste', chars: 79, lines: 2 } });
+    cleo.sendEvent({ type: 'signal', payload: { kind: 'paste', chars: 10, lines: 3 } });
+    ada.sendEvent(stop('marker-ada'));
+    cleo.sendEvent(stop('marker-cleo'));
+    await until(() => bo.events.length === 3, 'the markers and the one large paste');
+    expect(bo.events.map((e) => e.type)).toEqual(['signal', 'stop-execution', 'stop-execution']);
+    expect(bo.events[0]?.payload).toMatchObject({ kind: 'paste', chars: 10, lines: 3 });
+    expect(ada.events.map((e) => e.type)).toEqual(['signal', 'stop-execution']);
+    expect(ada.closed).toBeNull();
+    expect(cleo.closed).toBeNull();
+    const dropped = logs.filter((l) => l.event === 'signal-dropped');
+    expect(dropped.map((l) => [l.level, l.fields.role])).toEqual([
+      ['debug', 'interviewer'],
+      ['debug', 'candidate'],
+    ]);
+    await vi.waitFor(async () => expect(await store.listSignals(roomId)).toHaveLength(1));
+
+    cleo.sendEvent({ type: 'signal', payload: { kind: 'paste', chars: 500 } });
+    await until(() => cleo.closed !== null, 'the paste without lines to be refused');
+    expect(cleo.closed).toEqual({ code: CloseCode.BadMessage, reason: 'a paste signal needs payload.chars and payload.lines' });
+  });
+
+  it('refuses a signal on the statement channel like any event', async () => {
+    const { joined } = await openRoom({ channel: 'statement' });
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    cleo.sendEvent({ type: 'signal', payload: { kind: 'focus-lost' } });
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed?.code).toBe(CloseCode.BadMessage);
+    expect(ada.events).toEqual([]);
+  });
+});
+
+describe('Room: presence roles', () => {
+  it('refuses a candidate whose presence claims the interviewer role, applying none of it', async () => {
+    const { room, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    cleo.publish({ name: 'Totally the interviewer', role: 'interviewer' });
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed).toEqual({
+      code: CloseCode.BadMessage,
+      reason: 'awareness user.role "interviewer" does not match this connection\'s role (candidate)',
+    });
+    expect(room.awareness.getStates().has(cleo.doc.clientID)).toBe(false);
+    expect(ada.userName(cleo.doc.clientID)).toBeUndefined();
+    expect(ada.closed).toBeNull();
+  });
+
+  it('refuses an interviewer posing as a candidate too, and any other role value', async () => {
+    const { joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const bo = await joined('Bo', 'candidate');
+    ada.publish({ name: 'Ada', role: 'candidate' });
+    await until(() => ada.closed !== null, 'Ada to be refused');
+    expect(ada.closed?.reason).toMatch(/role "candidate" does not match .*\(interviewer\)/);
+    bo.send(encodeAwarenessFrame(awarenessUpdate([{ clientId: 77, clock: 1, json: JSON.stringify({ user: { name: 'Bo', role: 7 } }) }])));
+    await until(() => bo.closed !== null, 'Bo to be refused');
+    expect(bo.closed?.reason).toMatch(/role number does not match/);
+  });
+
+  it('accepts a candidate’s echo of the interviewer’s presence at the clock it heard, as the stock provider sends it', async () => {
+    const { room, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    ada.publish({ name: 'Ada', role: 'interviewer' });
+    await until(() => cleo.userName(ada.doc.clientID) === 'Ada', 'Cleo to see Ada');
+    // y-websocket's provider re-sends every change it applies, others' included.
+    cleo.send(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(cleo.awareness, [ada.doc.clientID])));
+    cleo.publish({ name: 'Cleo', role: 'candidate' });
+    await until(() => ada.userName(cleo.doc.clientID) === 'Cleo', 'Cleo’s own presence after the echo');
+    expect(cleo.closed).toBeNull();
+    expect(room.awareness.getStates().get(ada.doc.clientID)).toEqual({ user: { name: 'Ada', role: 'interviewer' } });
+  });
+
+  it('refuses a candidate overwriting the interviewer’s presence with a newer clock, even under the candidate role', async () => {
+    const { room, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    ada.publish({ name: 'Ada', role: 'interviewer' });
+    await until(() => cleo.userName(ada.doc.clientID) === 'Ada', 'Cleo to see Ada');
+    const clock = room.awareness.meta.get(ada.doc.clientID)!.clock;
+    cleo.send(
+      encodeAwarenessFrame(
+        awarenessUpdate([{ clientId: ada.doc.clientID, clock: clock + 1, json: JSON.stringify({ user: { name: 'Ada (gone home)', role: 'candidate' } }) }]),
+      ),
+    );
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed?.reason).toMatch(/overwrites another participant's presence \(role interviewer\)/);
+    expect(room.awareness.getStates().get(ada.doc.clientID)).toEqual({ user: { name: 'Ada', role: 'interviewer' } });
+  });
+
+  it('accepts a presence with the connection’s own role, or without any (stock clients)', async () => {
+    const { joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    const stockish = await joined('Stock', 'candidate');
+    cleo.publish({ name: 'Cleo', role: 'candidate' });
+    stockish.publish({ name: 'Stock client' });
+    ada.publish({ name: 'Ada', role: 'interviewer' });
+    await until(
+      () => ada.userName(cleo.doc.clientID) === 'Cleo' && ada.userName(stockish.doc.clientID) === 'Stock client' && cleo.userName(ada.doc.clientID) === 'Ada',
+      'every presence',
+    );
+    expect([ada.closed, cleo.closed, stockish.closed]).toEqual([null, null, null]);
+  });
+});
+
+describe('Room: run history', () => {
+  it('records a run when it is relayed (who from the connection, when from its clock) and its end from the result', async () => {
+    const time = manualClock();
+    const { store, roomId, joined } = await openRoom({ clock: time.clock });
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('run-1', { by: { name: 'Ada', role: 'interviewer' } }));
+    await until(() => ada.events.length === 1, 'the start');
+    await vi.waitFor(async () =>
+      expect(await store.listRuns(roomId)).toStrictEqual([
+        {
+          runId: 'run-1',
+          language: 'python',
+          code: 'print("hi")',
+          by: { name: 'Cleo', role: 'candidate' },
+          startedAt: time.at(),
+          finishedAt: null,
+          status: null,
+          output: '',
+          error: null,
+          durationMs: null,
+        },
+      ]),
+    );
+    time.advance(250);
+    cleo.sendEvent(output('run-1', 'streamed, not kept: the result has its own\n'));
+    cleo.sendEvent({ type: 'execution-result', payload: { runId: 'run-1', output: 'hi\n', error: 'ValueError: x', errorLine: 2, durationMs: 12.5 } });
+    await until(() => ada.events.length === 3, 'the end');
+    await vi.waitFor(async () =>
+      expect((await store.listRuns(roomId))[0]).toMatchObject({
+        finishedAt: time.at(250),
+        // No status sent: an error makes it one.
+        status: 'error',
+        output: 'hi\n',
+        error: 'ValueError: x',
+        durationMs: 12.5,
+      }),
+    );
+  });
+
+  it('keeps the streamed output when the result has none, cut at the limit with a visible marker', async () => {
+    const { store, roomId, joined } = await openRoom({ maxMessageBytes: 1024 * 1024 });
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('loud'));
+    const chunk = 'y'.repeat(100_000);
+    for (let i = 0; i < 3; i++) cleo.sendEvent(output('loud', chunk));
+    cleo.sendEvent({ type: 'execution-result', payload: { runId: 'loud', output: '', error: null, status: 'ok' } });
+    cleo.sendEvent(execute('quiet'));
+    cleo.sendEvent(output('quiet', 'a'));
+    cleo.sendEvent(output('quiet', 'b', 'stderr'));
+    cleo.sendEvent({ type: 'execution-result', payload: { runId: 'quiet', output: '', error: null, status: 'ok' } });
+    await until(() => ada.events.length === 9, 'both runs');
+    await vi.waitFor(async () => expect((await store.listRuns(roomId)).map((r) => r.status)).toEqual(['ok', 'ok']));
+    const [loud, quiet] = await store.listRuns(roomId);
+    expect(loud!.output.length).toBeLessThanOrEqual(RecordLimits.outputChars);
+    expect(loud!.output.startsWith('y'.repeat(RecordLimits.outputChars - 100))).toBe(true);
+    expect(loud!.output).toMatch(/\[output cut: the run printed more than 262144 characters\]\n$/);
+    expect(quiet!.output).toBe('ab');
+  });
+
+  it('records a run abandoned by its runner leaving as stopped, and ignores other connections’ claims about it', async () => {
+    const { store, roomId, joined } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('run-1'));
+    cleo.sendEvent(output('run-1', 'partial'));
+    await until(() => ada.events.length === 2, 'the live events');
+    // Not Cleo's runner: relayed as before, but the record waits for the runner.
+    ada.sendEvent(output('run-1', ' FORGED'));
+    ada.sendEvent(result('run-1'));
+    cleo.leave();
+    await vi.waitFor(async () =>
+      expect((await store.listRuns(roomId))[0]).toMatchObject({
+        status: 'stopped',
+        output: 'partial',
+        error: 'The run was interrupted: Cleo left the room.',
+        durationMs: null,
+      }),
+    );
+    expect((await store.listRuns(roomId))[0]?.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it('ends the runs still going when the room is loaded again after a restart', async () => {
+    const { store, roomId, joined, load } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const bo = await joined('Bo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('cleo-run'));
+    bo.sendEvent(execute('bo-run'));
+    await until(() => ada.events.length === 2, 'both starts');
+    await vi.waitFor(async () => expect(await store.listRuns(roomId)).toHaveLength(2));
+    await load();
+    for (const run of await store.listRuns(roomId)) {
+      expect(run).toMatchObject({ status: 'stopped', error: 'The run was interrupted: the server restarted.' });
+    }
+  });
+
+  it('logs a record that cannot be stored and goes on relaying', async () => {
+    const { store, roomId, logs, joined } = await openRoom();
+    const cleo = await joined('Cleo', 'candidate');
+    const ada = await joined('Ada', 'interviewer');
+    store.failRecords = true;
+    cleo.sendEvent(execute('run-1'));
+    cleo.sendEvent({ type: 'signal', payload: { kind: 'focus-lost' } });
+    cleo.sendEvent(result('run-1'));
+    await until(() => ada.events.length === 3, 'the events');
+    cleo.text.insert(0, '# still stored\n');
+    await until(() => ada.text.toString().startsWith('# still stored\n'), 'the edit');
+    await until(() => logs.filter((l) => l.level === 'error').length >= 4, 'the failures to be logged');
+    const failures = new Set(logs.filter((l) => l.level === 'error').map((l) => l.event));
+    expect(failures).toEqual(new Set(['run-not-recorded', 'signal-not-stored', 'latest-run-not-stored']));
+    expect([ada.closed, cleo.closed]).toEqual([null, null]);
+    store.failRecords = false;
+    expect(await store.listRuns(roomId)).toEqual([]);
+  });
+});
+
+describe('Room: participants', () => {
+  it('records when each main-channel connection joined and left, with its name and role', async () => {
+    const time = manualClock();
+    const { store, roomId, joined } = await openRoom({ clock: time.clock });
+    const ada = await joined('Ada', 'interviewer');
+    time.advance(1000);
+    const cleo = await joined('Cleo', 'candidate');
+    time.advance(60_000);
+    cleo.leave();
+    await vi.waitFor(async () =>
+      expect(await store.listParticipants(roomId)).toStrictEqual([
+        { name: 'Ada', role: 'interviewer', joinedAt: time.at(0), leftAt: null },
+        { name: 'Cleo', role: 'candidate', joinedAt: time.at(1000), leftAt: time.at(61_000) },
+      ]),
+    );
+    expect(ada.closed).toBeNull();
+  });
+
+  it('records a refused connection leaving too, and nothing for the other channels', async () => {
+    const { store, roomId, joined, load } = await openRoom();
+    const statement = await load('statement');
+    const reader = new TestClient(statement, 'Reader', 'candidate');
+    statement.join(reader.connection);
+    const ada = await joined('Ada', 'interviewer');
+    ada.send(Uint8Array.of(0xff));
+    await until(() => ada.closed !== null, 'Ada to be refused');
+    await vi.waitFor(async () => expect((await store.listParticipants(roomId)).map((p) => [p.name, p.leftAt !== null])).toEqual([['Ada', true]]));
+    statement.leave(reader.connection);
+    reader.destroy();
   });
 });

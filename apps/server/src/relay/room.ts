@@ -11,13 +11,21 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   type RoomEvent,
+  type RoomStatus,
+  type SignalEvent,
 } from '@interview/protocol';
 import { errorFields, type Logger } from '../log.js';
+import { roomStatusView } from '../rooms/record-views.js';
 import type { RoomStore } from '../storage/room-store.js';
+import { Attendance } from './attendance.js';
 import { awarenessUpdateProblem } from './awareness-check.js';
 import { Connection } from './connection.js';
+import { candidateEventWhileEnded } from './ended-room.js';
 import { LatestRun } from './latest-run.js';
 import { OrderedDelivery } from './ordered-delivery.js';
+import { RecordWrites } from './record-writes.js';
+import { RunHistory } from './run-history.js';
+import { SignalStamper } from './signals.js';
 
 export interface RoomOptions {
   /** Which of the room's documents this relays; `main` when absent. */
@@ -30,18 +38,23 @@ export interface RoomOptions {
   snapshotEvery: number;
   /** Called once the last connection has left, or the room failed. */
   onEmpty: (room: Room) => void;
+  /** The relay's clock, for what it stamps and records; the system clock when absent. */
+  clock?: () => Date;
 }
 
 /** Origin of updates replayed from storage: they are not stored again. */
 const FROM_STORAGE = Symbol('from-storage');
+
+const INTERRUPTED_BY_RESTART = 'The run was interrupted: the server restarted.';
 
 /**
  * One active document channel of a room: its document, the participants'
  * presence and their sockets. Every document update is stored before any
  * other participant receives it; presence and room events are relayed at
  * once. Who may read and write follows `channelRights`: updates from a
- * connection without write rights are dropped; room events and the latest
- * run live on the main channel only.
+ * connection without write rights are dropped. Room events, the latest
+ * run, the room's status and its record (runs, signals, attendance) live
+ * on the main channel only.
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -54,18 +67,30 @@ export class Room {
   private runner: Connection | null = null;
   private lastSeq: number;
   private updatesSinceSnapshot: number;
+  private status: RoomStatus;
+  private readonly clock: () => Date;
+  private readonly writes: RecordWrites;
+  private readonly runHistory: RunHistory;
+  private readonly attendance: Attendance;
+  private readonly signals = new SignalStamper();
   /** Set once the room stops taking participants; a new Room is loaded for later joins. */
   closed = false;
 
   private constructor(
     readonly id: string,
     private readonly options: RoomOptions,
-    loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun },
+    loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun; status: RoomStatus },
   ) {
     this.channel = options.channel ?? DocumentChannel.main;
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.replayedUpdates;
     this.latestRun = loaded.latestRun;
+    this.status = loaded.status;
+    this.clock = options.clock ?? (() => new Date());
+    this.writes = new RecordWrites((what, error) => options.logger.error(what, { roomId: id, channel: this.channel, ...errorFields(error) }));
+    const record = { roomId: id, store: options.store, writes: this.writes, clock: this.clock };
+    this.runHistory = new RunHistory(record);
+    this.attendance = new Attendance(record);
     // The server is not a participant: it publishes no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocumentUpdate);
@@ -74,18 +99,25 @@ export class Room {
 
   static async load(roomId: string, options: RoomOptions): Promise<Room> {
     const channel = options.channel ?? DocumentChannel.main;
-    const [stored, run] = await Promise.all([
+    const main = channel === DocumentChannel.main;
+    const [stored, run, record] = await Promise.all([
       options.store.loadDocument(roomId, channel),
-      // Runs belong to the main channel; the others have no events at all.
-      channel === DocumentChannel.main ? options.store.loadLatestRun(roomId) : Promise.resolve(null),
+      // Runs and the room's status belong to the main channel; the others have no events at all.
+      main ? options.store.loadLatestRun(roomId) : Promise.resolve(null),
+      main ? options.store.findRoom(roomId) : Promise.resolve(null),
     ]);
     const room = new Room(roomId, options, {
       lastSeq: stored.lastSeq,
       replayedUpdates: stored.updates.length,
       latestRun: new LatestRun(run),
+      status: roomStatusView(record?.ended ?? null),
     });
-    // Whoever ran it was disconnected by the restart: the run cannot finish.
-    if (room.latestRun.abandon('The run was interrupted: the server restarted.')) room.storeLatestRun();
+    if (main) {
+      // Whoever ran them was disconnected by the restart: those runs cannot finish.
+      if (room.latestRun.abandon(INTERRUPTED_BY_RESTART)) room.storeLatestRun();
+      // Awaited: a run recorded after this room opens must not be caught by it.
+      await room.writes.run('runs-not-ended', () => options.store.endUnfinishedRuns(roomId, room.clock(), INTERRUPTED_BY_RESTART));
+    }
     const history = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     for (const update of history) {
       try {
@@ -103,9 +135,34 @@ export class Room {
     return this.connections.size;
   }
 
-  /** The channel's rule for document updates: without write rights they are dropped. */
+  /**
+   * The rule for document updates: without the channel's write right, or
+   * from a candidate while the interview is ended, they are dropped.
+   */
   canWrite(connection: Connection): boolean {
-    return channelRights(this.channel, connection.participant.role).write;
+    return this.writeRefusal(connection) === null;
+  }
+
+  /** Whether the interview has ended, as this room relays it (main channel). */
+  get roomStatus(): RoomStatus {
+    return { ...this.status };
+  }
+
+  /**
+   * The interview was ended or reopened: everyone hears it at once. On
+   * reopening, candidates are asked for what the room lacks, so edits their
+   * client made while its writes were dropped merge now, not at their next reconnect.
+   */
+  setStatus(status: RoomStatus): void {
+    if (this.channel !== DocumentChannel.main) return;
+    const reopened = this.status.ended && !status.ended;
+    this.status = { ...status };
+    this.broadcast(encodeRoomEvent({ type: 'room-status', payload: { ...status } }), null);
+    if (!reopened) return;
+    const stateVector = encodeSyncStep1(Y.encodeStateVector(this.doc));
+    for (const connection of this.connections) {
+      if (connection.participant.role === 'candidate') connection.send(stateVector);
+    }
   }
 
   join(connection: Connection): void {
@@ -116,17 +173,23 @@ export class Room {
       this.refuse(connection, CloseCode.Forbidden, `a ${connection.participant.role} may not open the ${this.channel} channel`);
       return;
     }
+    if (this.channel === DocumentChannel.main) this.attendance.joined(connection);
     // Our state vector first: the client answers with what we lack.
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) {
       connection.send(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
     }
+    if (this.status.ended) connection.send(encodeRoomEvent({ type: 'room-status', payload: { ...this.status } }));
     for (const event of this.latestRun.replay()) connection.send(encodeRoomEvent(event));
   }
 
   leave(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    if (this.channel === DocumentChannel.main) {
+      this.runHistory.abandon(connection, `The run was interrupted: ${connection.participant.name} left the room.`);
+      this.attendance.left(connection);
+    }
     if (this.runner === connection) {
       this.runner = null;
       const ended = this.latestRun.abandon(`The run was interrupted: ${connection.participant.name} left the room.`);
@@ -161,8 +224,9 @@ export class Room {
       case 'sync-step1':
         this.answerSyncStep1(connection, message.stateVector);
         return;
-      case 'update':
-        if (!this.canWrite(connection)) {
+      case 'update': {
+        const refusal = this.writeRefusal(connection);
+        if (refusal) {
           // Not closed: a stock client sends its sync step 2 on every connect,
           // and a closed socket would reconnect and send it again, forever.
           this.options.logger.debug('update-dropped', {
@@ -170,6 +234,7 @@ export class Room {
             channel: this.channel,
             connectionId: connection.participant.connectionId,
             role: connection.participant.role,
+            reason: refusal,
             bytes: message.update.byteLength,
           });
           return;
@@ -183,8 +248,18 @@ export class Room {
           this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
         }
         return;
+      }
       case 'awareness': {
-        const problem = awarenessUpdateProblem(message.update);
+        const problem = awarenessUpdateProblem(message.update, {
+          role: connection.participant.role,
+          knownClock: (clientId) => this.awareness.meta.get(clientId)?.clock ?? 0,
+          otherOwnerRole: (clientId) => {
+            for (const other of this.connections) {
+              if (other !== connection && other.awarenessClients.has(clientId)) return other.participant.role;
+            }
+            return null;
+          },
+        });
         if (problem) {
           this.refuse(connection, CloseCode.BadMessage, problem);
           return;
@@ -211,6 +286,7 @@ export class Room {
   async unload(): Promise<void> {
     this.closed = true;
     await this.delivery.drained();
+    await this.writes.settled();
     if (this.updatesSinceSnapshot > 0) await this.snapshot();
     this.awareness.destroy();
     this.doc.destroy();
@@ -267,37 +343,100 @@ export class Room {
     this.broadcast(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), null);
   };
 
+  /** Why this connection's document updates are dropped, or null when they are applied. */
+  private writeRefusal(connection: Connection): 'read-only-channel' | 'interview-ended' | null {
+    const { role } = connection.participant;
+    if (!channelRights(this.channel, role).write) return 'read-only-channel';
+    if (this.status.ended && role === 'candidate') return 'interview-ended';
+    return null;
+  }
+
   private relayEvent(connection: Connection, incoming: RoomEvent): void {
+    const { participant } = connection;
+    if (incoming.type === 'room-status') {
+      this.refuse(connection, CloseCode.BadMessage, 'room-status events are sent by the server only');
+      return;
+    }
+    if (incoming.type === 'signal') {
+      this.relaySignal(connection, incoming);
+      return;
+    }
+    if (this.status.ended && participant.role === 'candidate') {
+      const rule = candidateEventWhileEnded(incoming, (runId) => this.runHistory.isRunning(runId, connection));
+      if (rule.action !== 'relay') {
+        this.options.logger.debug('event-dropped', {
+          roomId: this.id,
+          connectionId: participant.connectionId,
+          role: participant.role,
+          type: incoming.type,
+          reason: `interview ended: ${rule.reason}`,
+        });
+        if (rule.action === 'answer') connection.send(encodeRoomEvent(rule.reply));
+        return;
+      }
+    }
     let event = incoming;
     switch (event.type) {
-      case 'execute-code':
+      case 'execute-code': {
         // Who ran the code is what the server knows, not what the client claims.
-        event = { ...event, payload: { ...event.payload, by: { name: connection.participant.name, role: connection.participant.role } } };
+        const by = { name: participant.name, role: participant.role };
+        event = { ...event, payload: { ...event.payload, by } };
         this.latestRun.start(event);
         this.runner = connection;
         this.storeLatestRun();
+        this.runHistory.started(connection, event, by);
         break;
+      }
       case 'execution-output':
         this.latestRun.append(event);
+        this.runHistory.output(connection, event);
         break;
       case 'execution-result':
         if (this.latestRun.finish(event)) {
           this.runner = null;
           this.storeLatestRun();
         }
+        this.runHistory.finished(connection, event);
         break;
-      case 'stop-execution':
+      default:
         break;
     }
     this.broadcast(encodeRoomEvent(event), connection);
   }
 
+  /** Stamps a candidate's signal, records it and tells the interviewers, and no one else. */
+  private relaySignal(connection: Connection, event: SignalEvent): void {
+    const { participant } = connection;
+    const outcome = this.signals.stamp(connection, participant, event.payload, this.clock());
+    switch (outcome.action) {
+      case 'refuse':
+        this.refuse(connection, CloseCode.BadMessage, outcome.reason);
+        return;
+      case 'drop':
+        this.options.logger.debug('signal-dropped', {
+          roomId: this.id,
+          connectionId: participant.connectionId,
+          role: participant.role,
+          kind: event.payload.kind,
+          reason: outcome.reason,
+        });
+        return;
+      case 'accept': {
+        const { record } = outcome;
+        this.writes.run('signal-not-stored', () => this.options.store.appendSignal(this.id, record));
+        const frame = encodeRoomEvent(outcome.event);
+        for (const other of this.connections) {
+          if (other.participant.role === 'interviewer') other.send(frame);
+        }
+        return;
+      }
+    }
+  }
+
   private storeLatestRun(): void {
     const run = this.latestRun.snapshot();
     if (!run) return;
-    this.options.store.saveLatestRun(this.id, run).catch((error: unknown) => {
-      this.options.logger.error('latest-run-not-stored', { roomId: this.id, ...errorFields(error) });
-    });
+    this.writes.run('latest-run-not-stored', () => this.options.store.saveLatestRun(this.id, run));
   }
 
   private async snapshot(): Promise<void> {

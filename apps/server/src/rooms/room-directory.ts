@@ -9,6 +9,7 @@ import {
   type RoomInfo,
 } from '@interview/protocol';
 import type { RoomRecord, RoomStore } from '../storage/room-store.js';
+import { roomStatusView } from './record-views.js';
 import { roomLink } from './room-links.js';
 import { seedUpdate, statementSeedUpdate } from './room-seed.js';
 import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId, roleForToken } from './tokens.js';
@@ -23,7 +24,10 @@ export class RoomDirectory {
   constructor(private readonly store: RoomStore) {}
 
   /** A room seeded with a question starts with its statement and its starter code for the room's language. */
-  async create(baseUrl: string, options: { title: string; language: Language; question?: QuestionInput }): Promise<CreateRoomResponse> {
+  async create(
+    baseUrl: string,
+    options: { title: string; language: Language; question?: QuestionInput & { id: string } },
+  ): Promise<CreateRoomResponse> {
     const { question } = options;
     const roomId = newRoomId();
     const interviewerToken = newInterviewerToken();
@@ -36,9 +40,10 @@ export class RoomDirectory {
         interviewerTokenHash: hashToken(interviewerToken),
         candidateTokenHash: hashToken(candidateToken),
         createdAt: new Date(),
+        ended: null,
       },
       seedUpdate(options.language, question ? starterCodeFor(question, options.language) : undefined),
-      question ? { statement: statementSeedUpdate(question.statement) } : {},
+      question ? { statement: statementSeedUpdate(question.statement, question.id) } : {},
     );
     return {
       roomId,
@@ -58,7 +63,13 @@ export class RoomDirectory {
 
   info(baseUrl: string, access: RoomAccess, token: string): RoomInfo {
     const { room, role } = access;
-    const info: RoomInfo = { roomId: room.id, title: room.title, role, createdAt: room.createdAt.toISOString() };
+    const info: RoomInfo = {
+      roomId: room.id,
+      title: room.title,
+      role,
+      createdAt: room.createdAt.toISOString(),
+      status: roomStatusView(room.ended),
+    };
     if (role === 'interviewer') info.candidateUrl = roomLink(baseUrl, room.id, candidateTokenFor(token));
     return info;
   }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ChannelText, RoomDocument, STARTER_CODE, type Language } from '@interview/protocol';
+import { ChannelText, RoomDocument, RoomSettings, STARTER_CODE, type Language } from '@interview/protocol';
 
 /**
  * The first update of every room, written once by the server when the room
@@ -17,10 +17,17 @@ export function seedUpdate(language: Language, code: string = STARTER_CODE[langu
   return update;
 }
 
-/** The first update of the statement channel of a room created from a question. */
-export function statementSeedUpdate(markdown: string): Uint8Array {
+/**
+ * The first update of the statement channel of a room created from a
+ * question: its statement, and its id in the settings, so the room
+ * remembers which question it was set (for the interviewer's hints and the review).
+ */
+export function statementSeedUpdate(markdown: string, questionId: string): Uint8Array {
   const doc = new Y.Doc();
-  doc.getText(ChannelText.statement).insert(0, markdown);
+  doc.transact(() => {
+    doc.getText(ChannelText.statement).insert(0, markdown);
+    doc.getMap(RoomSettings.map).set(RoomSettings.questionId, questionId);
+  });
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return update;

@@ -13,6 +13,7 @@ function roomFor(interviewerToken: string, overrides: Partial<RoomRecord> = {}):
     interviewerTokenHash: hashToken(interviewerToken),
     candidateTokenHash: hashToken(candidateTokenFor(interviewerToken)),
     createdAt: new Date(),
+    ended: null,
     ...overrides,
   };
 }

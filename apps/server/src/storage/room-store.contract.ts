@@ -3,7 +3,7 @@ import type { DocumentChannel, Language } from '@interview/protocol';
 import * as Y from 'yjs';
 import { seedUpdate } from '../rooms/room-seed.js';
 import { candidateTokenFor, hashToken, newInterviewerToken, newRoomId } from '../rooms/tokens.js';
-import type { QuestionRecord, RoomRecord, RoomStore, StoredRun, UpdateRecord } from './room-store.js';
+import type { QuestionRecord, RoomRecord, RoomStore, RunRecord, SignalRecord, StoredRun, UpdateRecord } from './room-store.js';
 
 /** A store under test, over data of its own. */
 export interface RoomStoreFixture {
@@ -27,6 +27,7 @@ function roomRecord(language: Language = 'python', overrides: Partial<RoomRecord
     candidateTokenHash: hashToken(candidateTokenFor(interviewerToken)),
     // Whole milliseconds: what every store can keep exactly.
     createdAt: new Date(Date.UTC(2026, 10, 22, 10, 0, 0, 123)),
+    ended: null,
     ...overrides,
   };
 }
@@ -50,6 +51,25 @@ function latestRun(runId: string, overrides: Partial<StoredRun> = {}): StoredRun
       { runId, stream: 'stderr', text: 'warning\n' },
     ],
     result: { type: 'execution-result', payload: { runId, output: 'héllo\n', error: null, status: 'ok', durationMs: 12 } },
+    ...overrides,
+  };
+}
+
+/** Whole milliseconds from a fixed start, so that every store keeps them exactly. */
+const at = (offsetMs: number): Date => new Date(Date.UTC(2026, 10, 22, 10, 0, 0, 0) + offsetMs);
+
+function runRecord(runId: string, overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    runId,
+    language: 'python',
+    code: 'print("héllo 🧪")\n',
+    by: { name: 'Cleo «candidate»', role: 'candidate' },
+    startedAt: at(1000),
+    finishedAt: null,
+    status: null,
+    output: '',
+    error: null,
+    durationMs: null,
     ...overrides,
   };
 }
@@ -104,6 +124,7 @@ export function describeRoomStoreContract(name: string, makeStore: () => Promise
         expect(found!.language).toBe('javascript');
         expect(found!.createdAt).toBeInstanceOf(Date);
         expect(found!.createdAt.getTime()).toBe(room.createdAt.getTime());
+        expect(found!.ended).toBeNull();
         expect(found!.interviewerTokenHash).toBeInstanceOf(Uint8Array);
         expect(bytes(found!.interviewerTokenHash)).toEqual(bytes(room.interviewerTokenHash));
         expect(bytes(found!.candidateTokenHash)).toEqual(bytes(room.candidateTokenHash));
@@ -454,6 +475,165 @@ export function describeRoomStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('room status', () => {
+      it('creates a room open, ends it with a time and an author, and reopens it', async () => {
+        const { room } = await createdRoom();
+        expect((await store.findRoom(room.id))?.ended).toBeNull();
+        expect(await store.setRoomStatus(room.id, { at: at(5_000), by: 'Ada «interviewer»' })).toBe(true);
+        expect((await store.findRoom(room.id))?.ended).toEqual({ at: at(5_000), by: 'Ada «interviewer»' });
+        expect(await store.setRoomStatus(room.id, null)).toBe(true);
+        expect((await store.findRoom(room.id))?.ended).toBeNull();
+      });
+
+      it('keeps each room’s status to itself and answers false for an unknown room', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        await store.setRoomStatus(a.room.id, { at: at(1), by: 'Ada' });
+        expect((await store.findRoom(b.room.id))?.ended).toBeNull();
+        expect(await store.setRoomStatus(newRoomId(), { at: at(1), by: 'Ada' })).toBe(false);
+      });
+
+      it('stores the status a room is created with', async () => {
+        const room = roomRecord('python', { ended: { at: at(7), by: 'Bo' } });
+        await store.createRoom(room, seedUpdate('python'));
+        expect((await store.findRoom(room.id))?.ended).toEqual({ at: at(7), by: 'Bo' });
+      });
+    });
+
+    describe('run history', () => {
+      it('has no runs until one is saved, then lists it with every field', async () => {
+        const { room } = await createdRoom();
+        expect(await store.listRuns(room.id)).toEqual([]);
+        const finished = runRecord('run-1', {
+          language: 'javascript',
+          finishedAt: at(2500),
+          status: 'error',
+          output: 'line 1\n\u0000✓ 🙂\n',
+          error: 'ReferenceError: x is not defined',
+          durationMs: 1234.5,
+        });
+        await store.saveRun(room.id, finished);
+        expect(await store.listRuns(room.id)).toStrictEqual([finished]);
+      });
+
+      it('replaces a run saved again under the same runId, keeping its place', async () => {
+        const { room } = await createdRoom();
+        await store.saveRun(room.id, runRecord('first', { startedAt: at(1000) }));
+        await store.saveRun(room.id, runRecord('second', { startedAt: at(2000) }));
+        const done = runRecord('first', { startedAt: at(1000), finishedAt: at(3000), status: 'ok', output: 'done\n', durationMs: 12 });
+        await store.saveRun(room.id, done);
+        const runs = await store.listRuns(room.id);
+        expect(runs.map((r) => r.runId)).toEqual(['first', 'second']);
+        expect(runs[0]).toStrictEqual(done);
+        expect(runs[1]?.status).toBeNull();
+      });
+
+      it('lists runs oldest first, whatever order they were saved in, and in save order at the same time', async () => {
+        const { room } = await createdRoom();
+        await store.saveRun(room.id, runRecord('late', { startedAt: at(9000) }));
+        await store.saveRun(room.id, runRecord('early', { startedAt: at(1000) }));
+        await store.saveRun(room.id, runRecord('tie-a', { startedAt: at(5000) }));
+        await store.saveRun(room.id, runRecord('tie-b', { startedAt: at(5000) }));
+        expect((await store.listRuns(room.id)).map((r) => r.runId)).toEqual(['early', 'tie-a', 'tie-b', 'late']);
+      });
+
+      it('keeps each room’s runs to itself: the same runId in two rooms is two runs', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        await store.saveRun(a.room.id, runRecord('run-1', { code: 'a' }));
+        await store.saveRun(b.room.id, runRecord('run-1', { code: 'b' }));
+        expect((await store.listRuns(a.room.id)).map((r) => r.code)).toEqual(['a']);
+        expect((await store.listRuns(b.room.id)).map((r) => r.code)).toEqual(['b']);
+        expect(await store.listRuns(newRoomId())).toEqual([]);
+      });
+
+      it('keeps large output exactly', async () => {
+        const { room } = await createdRoom();
+        const output = 'é🙂x\n'.repeat(64 * 1024);
+        await store.saveRun(room.id, runRecord('big', { output, status: 'ok', finishedAt: at(2000) }));
+        expect((await store.listRuns(room.id))[0]?.output).toBe(output);
+      });
+
+      it('ends the room’s unfinished runs as stopped with the error given, leaving finished runs and other rooms alone', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        const finished = runRecord('finished', { startedAt: at(1000), finishedAt: at(1500), status: 'ok', output: 'ok\n', durationMs: 3 });
+        await store.saveRun(a.room.id, finished);
+        await store.saveRun(a.room.id, runRecord('going-1', { startedAt: at(2000), output: '' }));
+        await store.saveRun(a.room.id, runRecord('going-2', { startedAt: at(3000) }));
+        await store.saveRun(b.room.id, runRecord('other-room', { startedAt: at(2000) }));
+        expect(await store.endUnfinishedRuns(a.room.id, at(60_000), 'The run was interrupted: the server restarted.')).toBe(2);
+        const runs = await store.listRuns(a.room.id);
+        expect(runs[0]).toStrictEqual(finished);
+        for (const run of runs.slice(1)) {
+          expect(run).toMatchObject({ status: 'stopped', error: 'The run was interrupted: the server restarted.', durationMs: null });
+          expect(run.finishedAt).toEqual(at(60_000));
+        }
+        expect((await store.listRuns(b.room.id))[0]?.status).toBeNull();
+        expect(await store.endUnfinishedRuns(a.room.id, at(70_000), 'again')).toBe(0);
+      });
+
+      it('refuses a run for a room that does not exist', async () => {
+        await expect(store.saveRun(newRoomId(), runRecord('orphan'))).rejects.toThrow();
+      });
+    });
+
+    describe('signals', () => {
+      it('lists signals oldest first with exactly the fields they were stored with', async () => {
+        const { room } = await createdRoom();
+        expect(await store.listSignals(room.id)).toEqual([]);
+        const by = { name: 'Cleo', role: 'candidate' } as const;
+        const signals: SignalRecord[] = [
+          { kind: 'paste', at: at(1000), by, chars: 240, lines: 12 },
+          { kind: 'focus-lost', at: at(2000), by },
+          { kind: 'focus-returned', at: at(5000), by, awayMs: 3000 },
+          { kind: 'focus-returned', at: at(6000), by },
+        ];
+        for (const signal of signals) await store.appendSignal(room.id, signal);
+        expect(await store.listSignals(room.id)).toStrictEqual(signals);
+      });
+
+      it('keeps each room’s signals to itself, and keeps two signals of the same time in order', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        const by = { name: 'Cleo', role: 'candidate' } as const;
+        await store.appendSignal(a.room.id, { kind: 'focus-lost', at: at(1000), by });
+        await store.appendSignal(a.room.id, { kind: 'focus-returned', at: at(1000), by, awayMs: 0 });
+        await store.appendSignal(b.room.id, { kind: 'paste', at: at(500), by, chars: 100, lines: 1 });
+        expect((await store.listSignals(a.room.id)).map((s) => s.kind)).toEqual(['focus-lost', 'focus-returned']);
+        expect((await store.listSignals(b.room.id)).map((s) => s.kind)).toEqual(['paste']);
+        await expect(store.appendSignal(newRoomId(), { kind: 'focus-lost', at: at(1), by })).rejects.toThrow();
+      });
+    });
+
+    describe('participants', () => {
+      it('records joins and leaves, in join order, each join with its own id', async () => {
+        const { room } = await createdRoom();
+        expect(await store.listParticipants(room.id)).toEqual([]);
+        const ada = await store.recordJoin(room.id, { name: 'Ada', role: 'interviewer', joinedAt: at(1000) });
+        const cleo = await store.recordJoin(room.id, { name: 'Cleo 🧪', role: 'candidate', joinedAt: at(2000) });
+        const cleoAgain = await store.recordJoin(room.id, { name: 'Cleo 🧪', role: 'candidate', joinedAt: at(2000) });
+        expect(new Set([ada, cleo, cleoAgain]).size).toBe(3);
+        await store.recordLeave(room.id, cleo, at(3000));
+        expect(await store.listParticipants(room.id)).toStrictEqual([
+          { name: 'Ada', role: 'interviewer', joinedAt: at(1000), leftAt: null },
+          { name: 'Cleo 🧪', role: 'candidate', joinedAt: at(2000), leftAt: at(3000) },
+          { name: 'Cleo 🧪', role: 'candidate', joinedAt: at(2000), leftAt: null },
+        ]);
+      });
+
+      it('keeps each room’s participants to itself; a leave with another room’s id changes nothing', async () => {
+        const a = await createdRoom();
+        const b = await createdRoom();
+        const ada = await store.recordJoin(a.room.id, { name: 'Ada', role: 'interviewer', joinedAt: at(1000) });
+        await store.recordJoin(b.room.id, { name: 'Bo', role: 'interviewer', joinedAt: at(1000) });
+        await store.recordLeave(b.room.id, ada, at(2000));
+        expect(await store.listParticipants(a.room.id)).toStrictEqual([{ name: 'Ada', role: 'interviewer', joinedAt: at(1000), leftAt: null }]);
+        expect((await store.listParticipants(b.room.id)).map((p) => p.name)).toEqual(['Bo']);
+        await expect(store.recordJoin(newRoomId(), { name: 'X', role: 'candidate', joinedAt: at(1) })).rejects.toThrow();
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers ping while open', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -471,6 +651,30 @@ export function describeRoomStoreContract(name: string, makeStore: () => Promise
           const doc = await reopened.loadDocument(room.id);
           expect(doc.updates.map(bytes)).toEqual([bytes(seed), [7, 7, 7]]);
           expect(doc.lastSeq).toBe(seq);
+        } finally {
+          await reopened.close();
+        }
+      });
+
+      it('keeps the status, run history, signals and participants across a reopen', async () => {
+        const { room } = await createdRoom();
+        await store.setRoomStatus(room.id, { at: at(9000), by: 'Ada' });
+        const run = runRecord('run-1', { finishedAt: at(2000), status: 'timeout', error: 'too slow', output: 'x', durationMs: 30000 });
+        await store.saveRun(room.id, run);
+        const signal: SignalRecord = { kind: 'paste', at: at(1500), by: { name: 'Cleo', role: 'candidate' }, chars: 500, lines: 20 };
+        await store.appendSignal(room.id, signal);
+        const id = await store.recordJoin(room.id, { name: 'Cleo', role: 'candidate', joinedAt: at(1000) });
+        await store.recordLeave(room.id, id, at(8000));
+        await store.close();
+
+        const reopened = await fixture.reopen();
+        try {
+          expect((await reopened.findRoom(room.id))?.ended).toEqual({ at: at(9000), by: 'Ada' });
+          expect(await reopened.listRuns(room.id)).toStrictEqual([run]);
+          expect(await reopened.listSignals(room.id)).toStrictEqual([signal]);
+          expect(await reopened.listParticipants(room.id)).toStrictEqual([
+            { name: 'Cleo', role: 'candidate', joinedAt: at(1000), leftAt: at(8000) },
+          ]);
         } finally {
           await reopened.close();
         }

@@ -58,6 +58,7 @@ describe('SqliteRoomStore specifics', () => {
         interviewerTokenHash: hashToken('i'),
         candidateTokenHash: hashToken('c'),
         createdAt: new Date(),
+        ended: null,
       },
       seedUpdate('python'),
     );
@@ -131,7 +132,7 @@ describe('SqliteRoomStore specifics', () => {
     const db = new Database(join(dir, SQLITE_FILE));
     db.pragma('user_version = 99');
     db.close();
-    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 3/);
+    expect(() => new SqliteRoomStore(dir)).toThrow(/schema version 99.*knows 4/);
   });
 
   it('migrates a version 1 database: its history and snapshot become the main document, and channels can be written', async () => {
@@ -171,7 +172,7 @@ describe('SqliteRoomStore specifics', () => {
 
     const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
     try {
-      expect(inspector.pragma('user_version', { simple: true })).toBe(3);
+      expect(inspector.pragma('user_version', { simple: true })).toBe(4);
       const docs = inspector.prepare('SELECT seq, doc FROM updates WHERE room_id = ? ORDER BY seq').all(roomId);
       expect(docs).toEqual([
         { seq: first, doc: 'main' },
@@ -218,10 +219,74 @@ describe('SqliteRoomStore specifics', () => {
     expect((await store.getQuestion('q1'))?.title).toBe('Q');
     const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
     try {
-      expect(inspector.pragma('user_version', { simple: true })).toBe(3);
+      expect(inspector.pragma('user_version', { simple: true })).toBe(4);
     } finally {
       inspector.close();
     }
+  });
+
+  it('migrates a version 3 database: rooms, documents, runs and questions stay; rooms are open and their record starts empty', async () => {
+    const dir = tempDir();
+    const v3 = new Database(join(dir, SQLITE_FILE));
+    v3.exec(`
+      CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, language TEXT NOT NULL,
+        interviewer_token_hash BLOB NOT NULL, candidate_token_hash BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL REFERENCES rooms(id),
+        data BLOB NOT NULL, author_role TEXT, author_name TEXT, created_at INTEGER NOT NULL, doc TEXT NOT NULL DEFAULT 'main');
+      CREATE INDEX updates_by_room_doc ON updates(room_id, doc, seq);
+      CREATE TABLE snapshots (room_id TEXT NOT NULL REFERENCES rooms(id), doc TEXT NOT NULL DEFAULT 'main', state BLOB NOT NULL,
+        through_seq INTEGER NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (room_id, doc));
+      CREATE TABLE latest_runs (room_id TEXT PRIMARY KEY REFERENCES rooms(id), run TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE questions (id TEXT PRIMARY KEY, title TEXT NOT NULL, statement TEXT NOT NULL, starter_code TEXT NOT NULL,
+        hints TEXT, built_in INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+    `);
+    const roomId = newRoomId();
+    v3.prepare('INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?)').run(roomId, 'Before v4', 'javascript', hashToken('i'), hashToken('c'), 1_000);
+    const insert = v3.prepare('INSERT INTO updates (room_id, data, author_role, author_name, created_at, doc) VALUES (?, ?, ?, ?, ?, ?)');
+    const main = Number(insert.run(roomId, Buffer.from([1]), null, null, 1, 'main').lastInsertRowid);
+    const notes = Number(insert.run(roomId, Buffer.from([2]), 'interviewer', 'Ada', 2, 'notes').lastInsertRowid);
+    v3.prepare('INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)').run(roomId, 'main', Buffer.from([0xaa]), main, 3);
+    const run = {
+      execute: { type: 'execute-code', payload: { runId: 'old-run', language: 'javascript', code: 'x', by: { name: 'Ada', role: 'interviewer' } } },
+      output: [],
+      result: null,
+    };
+    v3.prepare('INSERT INTO latest_runs VALUES (?, ?, ?)').run(roomId, JSON.stringify(run), 4);
+    v3.prepare('INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('q-old', 'Old question', 'S', '{}', 'hint', 0, 5, 6);
+    v3.pragma('user_version = 3');
+    v3.close();
+
+    const store = openStore(dir);
+    const found = await store.findRoom(roomId);
+    expect(found).toMatchObject({ id: roomId, title: 'Before v4', language: 'javascript', ended: null });
+    expect(found?.createdAt.getTime()).toBe(1_000);
+    const doc = await store.loadDocument(roomId);
+    expect(doc.snapshot && Array.from(doc.snapshot)).toEqual([0xaa]);
+    expect(doc.lastSeq).toBe(main);
+    expect((await store.loadDocument(roomId, 'notes')).updates.map((u) => Array.from(u))).toEqual([[2]]);
+    expect(await store.loadLatestRun(roomId)).toEqual(run);
+    expect((await store.getQuestion('q-old'))?.hints).toBe('hint');
+    expect(await store.listRuns(roomId)).toEqual([]);
+    expect(await store.listSignals(roomId)).toEqual([]);
+    expect(await store.listParticipants(roomId)).toEqual([]);
+
+    // The old room takes the new record like a new one.
+    const ending = { at: new Date(Date.UTC(2026, 0, 1)), by: 'Ada' };
+    expect(await store.setRoomStatus(roomId, ending)).toBe(true);
+    await store.appendSignal(roomId, { kind: 'focus-lost', at: ending.at, by: { name: 'Cleo', role: 'candidate' } });
+    const seq = await store.appendUpdate({ roomId, update: Uint8Array.of(3), author: null, at: new Date() });
+    expect(seq).toBeGreaterThan(notes);
+    const inspector = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      expect(inspector.pragma('user_version', { simple: true })).toBe(4);
+    } finally {
+      inspector.close();
+    }
+    // Opening again does not migrate twice, and keeps what was written.
+    await store.close();
+    const again = openStore(dir);
+    expect((await again.findRoom(roomId))?.ended).toEqual(ending);
+    expect(await again.listSignals(roomId)).toHaveLength(1);
   });
 
   it('reports a failed ping after it was closed', async () => {

@@ -1,86 +1,31 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DocumentChannel, isLanguage, type QuestionInput, type StarterCode } from '@interview/protocol';
-import type { ChannelSeeds, QuestionRecord, RoomRecord, RoomStore, StoredDocument, StoredRun, UpdateRecord } from './room-store.js';
-
-/**
- * Version history (PRAGMA user_version):
- * 1. rooms, updates, snapshots (one per room), latest_runs.
- * 2. a room has several documents (channels): `doc` column in updates and
- *    snapshots, 'main' for everything written before; one snapshot per (room, doc).
- * 3. the question bank: `questions`.
- */
-const SCHEMA_VERSION = 3;
-
-const QUESTIONS_TABLE = `
-CREATE TABLE IF NOT EXISTS questions (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  statement TEXT NOT NULL,
-  starter_code TEXT NOT NULL,
-  hints TEXT,
-  built_in INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-`;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rooms (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  language TEXT NOT NULL,
-  interviewer_token_hash BLOB NOT NULL,
-  candidate_token_hash BLOB NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  room_id TEXT NOT NULL REFERENCES rooms(id),
-  data BLOB NOT NULL,
-  author_role TEXT,
-  author_name TEXT,
-  created_at INTEGER NOT NULL,
-  doc TEXT NOT NULL DEFAULT 'main'
-);
-CREATE INDEX IF NOT EXISTS updates_by_room_doc ON updates(room_id, doc, seq);
-CREATE TABLE IF NOT EXISTS snapshots (
-  room_id TEXT NOT NULL REFERENCES rooms(id),
-  doc TEXT NOT NULL DEFAULT 'main',
-  state BLOB NOT NULL,
-  through_seq INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (room_id, doc)
-);
-CREATE TABLE IF NOT EXISTS latest_runs (
-  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
-  run TEXT NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-${QUESTIONS_TABLE}`;
-
-/** From version 1: every existing update and snapshot belongs to the main document. */
-const MIGRATE_1_TO_2 = `
-ALTER TABLE updates ADD COLUMN doc TEXT NOT NULL DEFAULT 'main';
-DROP INDEX IF EXISTS updates_by_room;
-CREATE INDEX updates_by_room_doc ON updates(room_id, doc, seq);
-CREATE TABLE snapshots_v2 (
-  room_id TEXT NOT NULL REFERENCES rooms(id),
-  doc TEXT NOT NULL DEFAULT 'main',
-  state BLOB NOT NULL,
-  through_seq INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (room_id, doc)
-);
-INSERT INTO snapshots_v2 (room_id, doc, state, through_seq, created_at)
-  SELECT room_id, 'main', state, through_seq, created_at FROM snapshots;
-DROP TABLE snapshots;
-ALTER TABLE snapshots_v2 RENAME TO snapshots;
-`;
-
-/** From version 2: the question bank, empty (the server seeds its built-in questions at start). */
-const MIGRATE_2_TO_3 = QUESTIONS_TABLE;
+import {
+  DocumentChannel,
+  isLanguage,
+  type Language,
+  type QuestionInput,
+  type Role,
+  type RunStatus,
+  type SignalKind,
+  type StarterCode,
+} from '@interview/protocol';
+import type {
+  ChannelSeeds,
+  ParticipantId,
+  ParticipantRecord,
+  QuestionRecord,
+  RoomEnding,
+  RoomRecord,
+  RoomStore,
+  RunRecord,
+  SignalRecord,
+  StoredDocument,
+  StoredRun,
+  UpdateRecord,
+} from './room-store.js';
+import { migrate } from './sqlite-schema.js';
 
 interface QuestionRow {
   id: string;
@@ -114,6 +59,72 @@ interface RoomRow {
   interviewer_token_hash: Buffer;
   candidate_token_hash: Buffer;
   created_at: number;
+  ended_at: number | null;
+  ended_by: string | null;
+}
+
+interface RunRow {
+  run_id: string;
+  language: string;
+  code: string;
+  by_name: string;
+  by_role: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string | null;
+  output: string;
+  error: string | null;
+  duration_ms: number | null;
+}
+
+function runFromRow(row: RunRow): RunRecord {
+  return {
+    runId: row.run_id,
+    // Written only by saveRun from validated events: the casts restore the types it wrote.
+    language: row.language as Language,
+    code: row.code,
+    by: { name: row.by_name, role: row.by_role as Role },
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    status: row.status as RunStatus | null,
+    output: row.output,
+    error: row.error,
+    durationMs: row.duration_ms,
+  };
+}
+
+interface SignalRow {
+  kind: string;
+  at: number;
+  by_name: string;
+  by_role: string;
+  chars: number | null;
+  lines: number | null;
+  away_ms: number | null;
+}
+
+function signalFromRow(row: SignalRow): SignalRecord {
+  const signal: SignalRecord = { kind: row.kind as SignalKind, at: new Date(row.at), by: { name: row.by_name, role: row.by_role as Role } };
+  if (row.chars !== null) signal.chars = row.chars;
+  if (row.lines !== null) signal.lines = row.lines;
+  if (row.away_ms !== null) signal.awayMs = row.away_ms;
+  return signal;
+}
+
+interface ParticipantRow {
+  name: string;
+  role: string;
+  joined_at: number;
+  left_at: number | null;
+}
+
+function participantFromRow(row: ParticipantRow): ParticipantRecord {
+  return {
+    name: row.name,
+    role: row.role as Role,
+    joinedAt: new Date(row.joined_at),
+    leftAt: row.left_at === null ? null : new Date(row.left_at),
+  };
 }
 
 interface PendingUpdate {
@@ -143,21 +154,33 @@ export class SqliteRoomStore implements RoomStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`the database in ${dataDir} has schema version ${version}; this server knows ${SCHEMA_VERSION} (downgrade not supported)`);
-    }
-    this.db.transaction(() => {
-      if (version === 0) this.db.exec(SCHEMA);
-      if (version === 1) this.db.exec(MIGRATE_1_TO_2);
-      if (version >= 1 && version < 3) this.db.exec(MIGRATE_2_TO_3);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    migrate(this.db, dataDir);
     this.statements = {
       insertRoom: this.db.prepare(
-        'INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at, ended_at, ended_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       findRoom: this.db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
+      setRoomStatus: this.db.prepare('UPDATE rooms SET ended_at = ?, ended_by = ? WHERE id = ?'),
+      // The conflict keeps the row, and so its id: a run keeps its place in the list.
+      upsertRunRecord: this.db.prepare(
+        `INSERT INTO runs (room_id, run_id, language, code, by_name, by_role, started_at, finished_at, status, output, error, duration_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(room_id, run_id) DO UPDATE SET language = excluded.language, code = excluded.code, by_name = excluded.by_name,
+           by_role = excluded.by_role, started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
+           output = excluded.output, error = excluded.error, duration_ms = excluded.duration_ms`,
+      ),
+      listRuns: this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE room_id = ? ORDER BY started_at, id'),
+      endUnfinishedRuns: this.db.prepare(
+        "UPDATE runs SET status = 'stopped', finished_at = ?, error = ? WHERE room_id = ? AND status IS NULL",
+      ),
+      insertSignal: this.db.prepare(
+        'INSERT INTO signals (room_id, kind, at, by_name, by_role, chars, lines, away_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      listSignals: this.db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE room_id = ? ORDER BY at, id'),
+      insertParticipant: this.db.prepare('INSERT INTO participants (room_id, name, role, joined_at) VALUES (?, ?, ?, ?)'),
+      participantLeft: this.db.prepare('UPDATE participants SET left_at = ? WHERE room_id = ? AND id = ?'),
+      listParticipants: this.db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE room_id = ? ORDER BY joined_at, id'),
       insertUpdate: this.db.prepare(
         'INSERT INTO updates (room_id, doc, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -198,6 +221,8 @@ export class SqliteRoomStore implements RoomStore {
         Buffer.from(room.interviewerTokenHash),
         Buffer.from(room.candidateTokenHash),
         room.createdAt.getTime(),
+        room.ended?.at.getTime() ?? null,
+        room.ended?.by ?? null,
       );
       this.statements.insertUpdate.run(room.id, DocumentChannel.main, Buffer.from(seed), null, null, room.createdAt.getTime());
       for (const [channel, update] of Object.entries(channelSeeds)) {
@@ -217,7 +242,12 @@ export class SqliteRoomStore implements RoomStore {
       interviewerTokenHash: row.interviewer_token_hash,
       candidateTokenHash: row.candidate_token_hash,
       createdAt: new Date(row.created_at),
+      ended: row.ended_at === null ? null : { at: new Date(row.ended_at), by: row.ended_by ?? '' },
     };
+  }
+
+  async setRoomStatus(roomId: string, ended: RoomEnding | null): Promise<boolean> {
+    return this.statements.setRoomStatus.run(ended?.at.getTime() ?? null, ended?.by ?? null, roomId).changes > 0;
   }
 
   async loadDocument(roomId: string, channel: DocumentChannel = DocumentChannel.main): Promise<StoredDocument> {
@@ -282,6 +312,60 @@ export class SqliteRoomStore implements RoomStore {
   async loadLatestRun(roomId: string): Promise<StoredRun | null> {
     const row = this.statements.latestRun.get(roomId);
     return row ? (JSON.parse(row.run) as StoredRun) : null;
+  }
+
+  async saveRun(roomId: string, run: RunRecord): Promise<void> {
+    this.statements.upsertRunRecord.run(
+      roomId,
+      run.runId,
+      run.language,
+      run.code,
+      run.by.name,
+      run.by.role,
+      run.startedAt.getTime(),
+      run.finishedAt?.getTime() ?? null,
+      run.status,
+      run.output,
+      run.error,
+      run.durationMs,
+    );
+  }
+
+  async listRuns(roomId: string): Promise<RunRecord[]> {
+    return this.statements.listRuns.all(roomId).map(runFromRow);
+  }
+
+  async endUnfinishedRuns(roomId: string, at: Date, error: string): Promise<number> {
+    return this.statements.endUnfinishedRuns.run(at.getTime(), error, roomId).changes;
+  }
+
+  async appendSignal(roomId: string, signal: SignalRecord): Promise<void> {
+    this.statements.insertSignal.run(
+      roomId,
+      signal.kind,
+      signal.at.getTime(),
+      signal.by.name,
+      signal.by.role,
+      signal.chars ?? null,
+      signal.lines ?? null,
+      signal.awayMs ?? null,
+    );
+  }
+
+  async listSignals(roomId: string): Promise<SignalRecord[]> {
+    return this.statements.listSignals.all(roomId).map(signalFromRow);
+  }
+
+  async recordJoin(roomId: string, participant: { name: string; role: Role; joinedAt: Date }): Promise<ParticipantId> {
+    return Number(this.statements.insertParticipant.run(roomId, participant.name, participant.role, participant.joinedAt.getTime()).lastInsertRowid);
+  }
+
+  async recordLeave(roomId: string, id: ParticipantId, leftAt: Date): Promise<void> {
+    this.statements.participantLeft.run(leftAt.getTime(), roomId, id);
+  }
+
+  async listParticipants(roomId: string): Promise<ParticipantRecord[]> {
+    return this.statements.listParticipants.all(roomId).map(participantFromRow);
   }
 
   async listQuestions(): Promise<QuestionRecord[]> {

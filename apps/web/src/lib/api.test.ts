@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, createRoom, deleteQuestion, describeRoomLoadError, fetchRoomInfo, listQuestions, saveQuestion } from './api.js';
+import {
+  ApiRequestError,
+  createRoom,
+  deleteQuestion,
+  describeRoomLoadError,
+  fetchRoomInfo,
+  fetchRuns,
+  fetchSignals,
+  getQuestion,
+  listQuestions,
+  saveQuestion,
+  setRoomStatus,
+} from './api.js';
 
 type Call = { url: string; init: RequestInit };
 
@@ -77,6 +89,45 @@ describe('fetchRoomInfo', () => {
     await fetchRoomInfo('room', 'secret', fakeFetch(200, info, calls));
     expect(calls[0]?.url).toBe('/api/rooms/room');
     expect(new Headers(calls[0]?.init.headers).get('Authorization')).toBe('Bearer secret');
+  });
+});
+
+describe('getQuestion', () => {
+  it('reads one question with the passcode', async () => {
+    const calls: Call[] = [];
+    await getQuestion('two-sum', 'p', fakeFetch(200, { id: 'two-sum', hints: 'H' }, calls));
+    expect(`${calls[0]?.init.method} ${calls[0]?.url}`).toBe('GET /api/questions/two-sum');
+    expect(new Headers(calls[0]?.init.headers).get('X-Interviewer-Passcode')).toBe('p');
+  });
+});
+
+describe('room record calls', () => {
+  const status = { ended: true, endedAt: '2026-03-01T10:00:00.000Z', endedBy: 'Grace' };
+
+  it('ends and reopens with the interviewer token, as JSON', async () => {
+    const calls: Call[] = [];
+    await expect(setRoomStatus('room 1', 'secret', true, 'Grace', fakeFetch(200, status, calls))).resolves.toEqual(status);
+    await setRoomStatus('room 1', 'secret', false, 'Grace', fakeFetch(200, { ended: false, endedAt: null, endedBy: null }, calls));
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body)}`)).toEqual([
+      'PUT /api/rooms/room%201/status {"ended":true,"name":"Grace"}',
+      'PUT /api/rooms/room%201/status {"ended":false,"name":"Grace"}',
+    ]);
+    const headers = new Headers(calls[0]?.init.headers);
+    expect(headers.get('Authorization')).toBe('Bearer secret');
+    expect(headers.get('Content-Type')).toBe('application/json');
+  });
+
+  it('reads runs and signals with the interviewer token', async () => {
+    const calls: Call[] = [];
+    await expect(fetchRuns('r', 't', fakeFetch(200, { runs: [] }, calls))).resolves.toEqual([]);
+    await expect(fetchSignals('r', 't', fakeFetch(200, { signals: [] }, calls))).resolves.toEqual([]);
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['GET /api/rooms/r/runs', 'GET /api/rooms/r/signals']);
+    for (const c of calls) expect(new Headers(c.init.headers).get('Authorization')).toBe('Bearer t');
+  });
+
+  it('refuses a list that is not one, and passes on a 403 for a candidate token', async () => {
+    await expect(fetchRuns('r', 't', fakeFetch(200, { nope: 1 }))).rejects.toBeInstanceOf(ApiRequestError);
+    await expect(fetchSignals('r', 't', fakeFetch(403, { error: 'interviewers only' }))).rejects.toMatchObject({ status: 403 });
   });
 });
 

@@ -8,6 +8,12 @@ import {
   type QuestionInput,
   type QuestionList,
   type RoomInfo,
+  type RoomStatus,
+  type RunList,
+  type RunRecordView,
+  type SetRoomStatusRequest,
+  type SignalList,
+  type SignalRecordView,
 } from '@interview/protocol';
 
 /** A failed API call, with the HTTP status and the server's own message. */
@@ -75,15 +81,54 @@ export function saveQuestion(id: string | null, input: QuestionInput, passcode: 
   });
 }
 
+/** One question with its hints, for the interviewer's view of the room's current question. */
+export function getQuestion(id: string, passcode: string | null, fetchImpl: Fetch = fetch): Promise<Question> {
+  return request(fetchImpl, 'load question', questionPath(id), { method: 'GET', headers: interviewerHeaders(passcode) });
+}
+
 export function deleteQuestion(id: string, passcode: string | null, fetchImpl: Fetch = fetch): Promise<void> {
   return request(fetchImpl, 'delete question', questionPath(id), { method: 'DELETE', headers: interviewerHeaders(passcode) });
 }
 
+const roomPath = (roomId: string, rest = '') => `/api/rooms/${encodeURIComponent(roomId)}${rest}`;
+
+/** Headers of a call made with a room token (the interviewer's, for everything below). */
+function bearer(token: string, json = false): Record<string, string> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  if (json) headers['Content-Type'] = 'application/json';
+  return headers;
+}
+
 export function fetchRoomInfo(roomId: string, token: string, fetchImpl: Fetch = fetch): Promise<RoomInfo> {
-  return request(fetchImpl, 'load room', `/api/rooms/${encodeURIComponent(roomId)}`, {
-    method: 'GET',
-    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+  return request(fetchImpl, 'load room', roomPath(roomId), { method: 'GET', headers: bearer(token) });
+}
+
+/**
+ * Ends or reopens the interview; the relay tells everyone in the room.
+ * `name` is who ends it, for the record (`endedBy`): the token says only
+ * that an interviewer asks, not which one.
+ */
+export function setRoomStatus(roomId: string, token: string, ended: boolean, name: string, fetchImpl: Fetch = fetch): Promise<RoomStatus> {
+  const body: SetRoomStatusRequest & { name: string } = { ended, name };
+  return request(fetchImpl, ended ? 'end interview' : 'reopen interview', roomPath(roomId, '/status'), {
+    method: 'PUT',
+    headers: bearer(token, true),
+    body: JSON.stringify(body),
   });
+}
+
+/** Every recorded run of the room, oldest first (interviewers only). */
+export async function fetchRuns(roomId: string, token: string, fetchImpl: Fetch = fetch): Promise<RunRecordView[]> {
+  const list = await request<RunList>(fetchImpl, 'load runs', roomPath(roomId, '/runs'), { method: 'GET', headers: bearer(token) });
+  if (!Array.isArray(list.runs)) throw new ApiRequestError(200, 'The server sent an unexpected list of runs.', 'load runs');
+  return list.runs;
+}
+
+/** The candidate's stored signals, oldest first (interviewers only). */
+export async function fetchSignals(roomId: string, token: string, fetchImpl: Fetch = fetch): Promise<SignalRecordView[]> {
+  const list = await request<SignalList>(fetchImpl, 'load signals', roomPath(roomId, '/signals'), { method: 'GET', headers: bearer(token) });
+  if (!Array.isArray(list.signals)) throw new ApiRequestError(200, 'The server sent an unexpected list of signals.', 'load signals');
+  return list.signals;
 }
 
 export function fetchClientConfig(fetchImpl: Fetch = fetch): Promise<ClientConfig> {

@@ -1,3 +1,4 @@
+import { reviewPagePath } from '@interview/protocol';
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from './routes.js';
 
@@ -17,6 +18,20 @@ describe('matchRoute', () => {
   it('maps /r/<id> to the room page, with or without a trailing slash', () => {
     expect(matchRoute(`/r/${ROOM_ID}`)).toEqual({ page: 'room', roomId: ROOM_ID });
     expect(matchRoute(`/r/${ROOM_ID}/`)).toEqual({ page: 'room', roomId: ROOM_ID });
+  });
+
+  it('maps /r/<id>/review to the review page, with or without a trailing slash', () => {
+    expect(matchRoute(`/r/${ROOM_ID}/review`)).toEqual({ page: 'review', roomId: ROOM_ID });
+    expect(matchRoute(`/r/${ROOM_ID}/review/`)).toEqual({ page: 'review', roomId: ROOM_ID });
+  });
+
+  it('matches the path reviewPagePath builds, and nothing else under a room', () => {
+    expect(matchRoute(reviewPagePath(ROOM_ID))).toEqual({ page: 'review', roomId: ROOM_ID });
+    expect(matchRoute(`/r/${ROOM_ID}/reviews`)).toEqual({ page: 'not-found' });
+    expect(matchRoute(`/r/${ROOM_ID}/review/x`)).toEqual({ page: 'not-found' });
+    expect(matchRoute(`/r/${ROOM_ID}//review`)).toEqual({ page: 'not-found' });
+    expect(matchRoute('/r/short/review')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/r/%E0%A4%A/review')).toEqual({ page: 'not-found' });
   });
 
   it('refuses room ids the server could never have issued', () => {

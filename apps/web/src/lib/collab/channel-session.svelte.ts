@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { ChannelText, channelRights, channelRoomName, type AwarenessUser, type Role } from '@interview/protocol';
+import { ConnectionMonitor } from './connection-monitor.svelte.js';
 import { relayUrl } from './room-session.svelte.js';
 
 /** The Markdown channels of a room; `main` is `RoomSession`'s. */
@@ -29,6 +30,8 @@ export class ChannelSession {
   /** Tracks only this client's edits, as in the code editor. */
   readonly undoManager: Y.UndoManager;
   readonly provider: WebsocketProvider;
+  /** This channel's own socket state: it can drop or be refused apart from the main one. */
+  readonly connection: ConnectionMonitor;
   readonly canWrite: boolean;
 
   /** The document as a string, for rendering. */
@@ -50,6 +53,7 @@ export class ChannelSession {
       // A BroadcastChannel between tabs would carry updates past the server's rights checks.
       disableBc: true,
     });
+    this.connection = new ConnectionMonitor(this.provider);
     this.text.observe(this.#read);
     this.provider.on('sync', this.#onSync);
   }
@@ -67,6 +71,7 @@ export class ChannelSession {
   destroy(): void {
     this.provider.off('sync', this.#onSync);
     this.text.unobserve(this.#read);
+    this.connection.destroy();
     this.provider.destroy();
     this.awareness.destroy();
     this.undoManager.destroy();

@@ -1,16 +1,8 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import {
-  isLanguage,
-  MetaKey,
-  RoomDocument,
-  RunTimeLimit,
-  timeLimitSeconds,
-  type Language,
-  type Role,
-  type RoomEvent,
-} from '@interview/protocol';
+import { isLanguage, MetaKey, RoomDocument, type Language, type Role, type RoomEvent } from '@interview/protocol';
+import { reportError } from '../report.js';
 import { applyRunEvent, type LatestRun } from '../run/latest-run.js';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
 import { Presence } from './presence.svelte.js';
@@ -47,13 +39,15 @@ export class RoomSession {
 
   /** null until the server's state arrived (it seeds the language). */
   language: Language | null = $state(null);
-  /** How long a run may take in this room; interviewers change it. */
-  timeLimitSeconds: number = $state(RunTimeLimit.defaultSeconds);
   /** True once the first full sync completed; stays true across reconnects. */
   loaded = $state(false);
   latestRun: LatestRun | null = $state.raw(null);
 
   readonly #unsubscribeRun: () => void;
+  /** Listeners to every event, heard or sent by this browser. */
+  readonly #eventListeners = new Set<(event: RoomEvent) => void>();
+  readonly #reconnectListeners = new Set<() => void>();
+  #wasConnected = false;
 
   constructor(options: RoomSessionOptions) {
     // Presence is set before connecting, so the first awareness frame already names us.
@@ -66,20 +60,54 @@ export class RoomSession {
       connect: false,
     });
     this.events = new RoomEventChannel(this.provider);
-    this.#unsubscribeRun = this.events.subscribe((event) => {
-      this.latestRun = applyRunEvent(this.latestRun, event);
-    });
+    this.#unsubscribeRun = this.events.subscribe((event) => this.#apply(event));
     this.connection = new ConnectionMonitor(this.provider);
     this.meta.observe(this.#readMeta);
     this.#readMeta();
     this.provider.on('sync', this.#onSync);
+    this.provider.on('status', this.#onStatus);
     this.provider.connect();
   }
+
+  #apply(event: RoomEvent): void {
+    this.latestRun = applyRunEvent(this.latestRun, event);
+    for (const listener of [...this.#eventListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A failing panel must not break the run that emitted the event.
+        reportError(`room event listener failed on "${event.type}"`, error);
+      }
+    }
+  }
+
+  /**
+   * Every room event, whether heard from the relay or sent by this browser
+   * (the relay does not echo a sender's own). Returns the unsubscribe.
+   */
+  onEvent(listener: (event: RoomEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /**
+   * Called each time the socket is open again after a drop: what was missed
+   * meanwhile (a status change, runs, signals) has to be read from the server.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
+  }
+
+  readonly #onStatus = ({ status }: { status: string }): void => {
+    if (status !== 'connected') return;
+    if (this.#wasConnected) for (const listener of [...this.#reconnectListeners]) listener();
+    this.#wasConnected = true;
+  };
 
   readonly #readMeta = (): void => {
     const value = this.meta.get(MetaKey.language);
     this.language = isLanguage(value) ? value : null;
-    this.timeLimitSeconds = timeLimitSeconds(this.meta.get(MetaKey.timeLimitSeconds));
   };
 
   readonly #onSync = (synced: boolean): void => {
@@ -92,21 +120,17 @@ export class RoomSession {
     this.meta.set(MetaKey.language, language);
   }
 
-  /** Changes the run time limit for everyone in the room. */
-  setTimeLimit(seconds: number): void {
-    const clamped = timeLimitSeconds(seconds);
-    if (this.meta.get(MetaKey.timeLimitSeconds) === clamped) return;
-    this.meta.set(MetaKey.timeLimitSeconds, clamped);
-  }
-
   /** Applies an event this browser sent (the relay does not echo it back). */
   applyLocalEvent(event: RoomEvent): void {
-    this.latestRun = applyRunEvent(this.latestRun, event);
+    this.#apply(event);
   }
 
   destroy(): void {
     this.#unsubscribeRun();
+    this.#eventListeners.clear();
+    this.#reconnectListeners.clear();
     this.provider.off('sync', this.#onSync);
+    this.provider.off('status', this.#onStatus);
     this.meta.unobserve(this.#readMeta);
     this.connection.destroy();
     this.events.destroy();

@@ -3,7 +3,7 @@ import { indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { indentUnit } from '@codemirror/language';
 import { python } from '@codemirror/lang-python';
-import { Compartment, Prec, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { oneDark } from '@codemirror/theme-one-dark';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
@@ -49,16 +49,32 @@ export interface CollabBinding {
   undoManager: Y.UndoManager;
 }
 
-/** Lets the page swap the language and colour theme of a live editor. */
+/**
+ * The code read-only (a candidate's, once the interview ended): no input,
+ * and no undo either, since the Yjs undo manager would otherwise change the
+ * document behind CodeMirror's back. Selecting and copying still work, and
+ * edits from others still arrive.
+ */
+export function readOnlyMode(readOnly: boolean): Extension {
+  if (!readOnly) return [];
+  const refuse = () => true;
+  return [
+    EditorState.readOnly.of(true),
+    Prec.highest(keymap.of([{ key: 'Mod-z', run: refuse }, { key: 'Mod-y', run: refuse }, { key: 'Mod-Shift-z', run: refuse }])),
+  ];
+}
+
+/** Lets the page swap the language, colour theme and read-only mode of a live editor. */
 export class EditorCompartments {
   readonly language = new Compartment();
   readonly theme = new Compartment();
+  readonly readOnly = new Compartment();
 }
 
 export function editorExtensions(
   binding: CollabBinding,
   compartments: EditorCompartments,
-  initial: { language: Language; dark: boolean; label: string; describedBy?: string },
+  initial: { language: Language; dark: boolean; readOnly?: boolean; label: string; describedBy?: string },
   /** Ctrl/Cmd+Enter; returns true when it handled the key. */
   onRun: () => boolean = () => false,
 ): Extension[] {
@@ -75,6 +91,7 @@ export function editorExtensions(
     keymap.of([indentWithTab]),
     compartments.language.of(languageSupport(initial.language)),
     compartments.theme.of(colorTheme(initial.dark)),
+    compartments.readOnly.of(readOnlyMode(initial.readOnly ?? false)),
     layout,
     EditorView.contentAttributes.of(attributes),
     yCollab(binding.text, binding.awareness, { undoManager: binding.undoManager }),

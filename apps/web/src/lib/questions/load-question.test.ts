@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { STARTER_CODE } from '@interview/protocol';
+import { readRoomSettings, settingsMap } from '../collab/room-settings.js';
 import { loadQuestion, replaceText } from './load-question.js';
 
 describe('loadQuestion', () => {
@@ -23,6 +24,21 @@ describe('loadQuestion', () => {
     expect(code.toString()).toBe('js();\n');
     expect(updates).toEqual({ statement: 1, code: 1 });
     expect(JSON.stringify(statementDoc.toJSON()) + JSON.stringify(codeDoc.toJSON())).not.toContain('HINT');
+  });
+
+  it('records the question id in the statement document’s settings, in the statement’s one update', () => {
+    const statementDoc = new Y.Doc();
+    const codeDoc = new Y.Doc();
+    const settings = settingsMap(statementDoc);
+    let updates = 0;
+    statementDoc.on('update', () => updates++);
+    loadQuestion(
+      { statement: statementDoc.getText('statement'), code: codeDoc.getText('code'), language: 'python', settings },
+      { id: 'two-sum', title: 'Two sum', statement: '# Two sum', starterCode: {}, hints: 'Use a map.' },
+    );
+    expect(readRoomSettings(settings).questionId).toBe('two-sum');
+    expect(updates).toBe(1);
+    expect(JSON.stringify(statementDoc.toJSON())).not.toContain('Use a map');
   });
 
   it('falls back to the default starter for a language the question has none for', () => {

@@ -1,4 +1,5 @@
 import type { Language, RoomEvent, RunAuthor, RunStatus } from '@interview/protocol';
+import { runDuration } from '../format/time.js';
 
 export type RunPhase = 'running' | RunStatus;
 
@@ -111,10 +112,13 @@ export function applyRunEvent(run: LatestRun | null, event: RoomEvent): LatestRu
       if (run?.runId !== event.payload.runId || run.phase !== 'running') return run;
       return { ...run, stopRequested: true };
     }
+    case 'signal':
+    case 'room-status':
+      return run;
   }
 }
 
-const PHASE_LABELS: Record<RunPhase, string> = {
+export const PHASE_LABELS: Record<RunPhase, string> = {
   running: 'Running…',
   ok: 'Finished',
   error: 'Failed',
@@ -126,6 +130,5 @@ export function describePhase(run: LatestRun): string {
   if (run.phase === 'running' && run.stopRequested) return 'Stopping…';
   const label = PHASE_LABELS[run.phase];
   if (run.durationMs === null || run.phase === 'running') return label;
-  const seconds = run.durationMs < 1000 ? `${Math.round(run.durationMs)} ms` : `${(run.durationMs / 1000).toFixed(1)} s`;
-  return `${label} in ${seconds}`;
+  return `${label} in ${runDuration(run.durationMs)}`;
 }

@@ -12,12 +12,15 @@ export class RoomRun {
   readonly runners: RoomRunners;
   readonly #controller: RunController;
   readonly #session: RoomSession;
+  readonly #timeLimitSeconds: () => number;
   readonly #unsubscribe: () => void;
   /** The run this browser executes, if any. */
   local: LocalRun | null = $state.raw(null);
 
-  constructor(session: RoomSession, runnerHost: HTMLElement, config: ClientConfig) {
+  /** @param timeLimitSeconds the room's limit as the settings say at the moment Run is pressed */
+  constructor(session: RoomSession, runnerHost: HTMLElement, config: ClientConfig, timeLimitSeconds: () => number) {
     this.#session = session;
+    this.#timeLimitSeconds = timeLimitSeconds;
     this.runners = new RoomRunners(runnerFactories(runnerHost, config));
     this.#controller = new RunController(session.events, (language) => this.runners.get(language), (event) =>
       session.applyLocalEvent(event),
@@ -33,7 +36,7 @@ export class RoomRun {
     void this.#controller.run({
       language: session.language ?? 'python',
       code: session.code.toString(),
-      timeLimitSeconds: session.timeLimitSeconds,
+      timeLimitSeconds: this.#timeLimitSeconds(),
     });
   }
 
