@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -28,6 +29,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       interviewerPasscode: null,
       passcodeAttemptsPerMinute: 10,
+      redisUrl: null,
+      databaseUrl: null,
+      instanceId: `${hostname()}-${process.pid}`,
     });
   });
 
@@ -45,6 +49,9 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         INTERVIEWER_PASSCODE: 'correct horse battery staple',
         PASSCODE_ATTEMPTS_PER_MINUTE: '3',
+        REDIS_URL: 'redis://:secret@redis.internal:6379/2',
+        DATABASE_URL: 'postgres://interview:secret@db.internal:5432/interview',
+        INSTANCE_ID: 'relay-1',
       },
       defaults,
     );
@@ -60,7 +67,19 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       interviewerPasscode: 'correct horse battery staple',
       passcodeAttemptsPerMinute: 3,
+      redisUrl: 'redis://:secret@redis.internal:6379/2',
+      databaseUrl: 'postgres://interview:secret@db.internal:5432/interview',
+      instanceId: 'relay-1',
     });
+  });
+
+  it('refuses a Redis or database URL that is not one, without echoing a password', () => {
+    expect(configError({ REDIS_URL: 'http://:hunter2@redis:6379' }).message).toMatch(/REDIS_URL must use redis: or rediss:/);
+    const error = configError({ DATABASE_URL: 'not a url hunter2' });
+    expect(error.message).toMatch(/DATABASE_URL must be a URL/);
+    expect(error.message).not.toContain('hunter2');
+    expect(configError({ DATABASE_URL: 'mysql://db/x' }).message).toMatch(/DATABASE_URL must use postgres: or postgresql:/);
+    expect(configError({ INSTANCE_ID: 'two words' }).message).toMatch(/INSTANCE_ID must be/);
   });
 
   it('refuses an interviewer passcode that cannot travel in a header, without echoing it', () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Everything an operator can set, read once from the environment at start. */
@@ -21,6 +22,12 @@ export interface Config {
   interviewerPasscode: string | null;
   /** Wrong interviewer passcodes accepted per client address per minute; past it, 429. */
   passcodeAttemptsPerMinute: number;
+  /** When set, instances share rooms through this Redis (pub/sub); null: this instance serves its rooms alone. */
+  redisUrl: string | null;
+  /** When set, storage is this PostgreSQL database instead of SQLite in `dataDir`. */
+  databaseUrl: string | null;
+  /** Names this instance in logs and health. */
+  instanceId: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -70,6 +77,26 @@ function interviewerPasscode(raw: string | undefined): string | null {
   return raw;
 }
 
+function serviceUrl(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Never echo the value: it may carry a password.
+    throw new ConfigError(`${name} must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
+  return raw;
+}
+
+function instanceId(raw: string | undefined): string {
+  if (!raw) return `${hostname()}-${process.pid}`;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw)) throw new ConfigError(`INSTANCE_ID must be 1 to 64 letters, digits, '.', '_' or '-', got "${raw.slice(0, 80)}"`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: string }): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -85,5 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     logLevel,
     interviewerPasscode: interviewerPasscode(env.INTERVIEWER_PASSCODE),
     passcodeAttemptsPerMinute: integer(env, 'PASSCODE_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
+    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    instanceId: instanceId(env.INSTANCE_ID),
   };
 }

@@ -15,10 +15,15 @@ const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
  * One JSON line per event on stdout. Callers pass ids and counts, never
  * tokens or program text.
  */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  instance: string | null = null,
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): Logger {
+  const base = instance ? { instance } : {};
   const emit = (at: LogLevel) => (event: string, fields: LogFields = {}) => {
     if (ORDER[at] < ORDER[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, event, ...fields })}\n`);
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, event, ...base, ...fields })}\n`);
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './log.js';
 import { seedBuiltInQuestions } from './questions/question-bank.js';
 import { createAppServer } from './server.js';
+import { RedisBus } from './bus/redis-bus.js';
+import type { Logger } from './log.js';
+import { PostgresRoomStore } from './storage/postgres-store.js';
+import type { Backends } from './server.js';
 import { SqliteRoomStore } from './storage/sqlite-store.js';
+import type { Config } from './config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -19,13 +24,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  const store = new SqliteRoomStore(config.dataDir);
-  const builtInQuestionsAdded = await seedBuiltInQuestions(store);
+  const logger = createLogger(config.logLevel, config.instanceId);
+  const backends = await openBackends(config, logger);
+  const builtInQuestionsAdded = await seedBuiltInQuestions(backends.store);
   if (builtInQuestionsAdded > 0) logger.info('built-in-questions-added', { count: builtInQuestionsAdded });
-  const server = createAppServer(config, store, logger);
+  const server = createAppServer(config, backends, logger);
   const url = await server.listen();
-  logger.info('listening', { url, dataDir: config.dataDir, storage: 'sqlite', passcodeRequired: config.interviewerPasscode !== null });
+  logger.info('listening', {
+    url,
+    storage: backends.storage,
+    ...(backends.storage === 'sqlite' ? { dataDir: config.dataDir } : {}),
+    bus: backends.bus ? backends.bus.state : 'local',
+    passcodeRequired: config.interviewerPasscode !== null,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -45,6 +56,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** SQLite in the data folder unless DATABASE_URL names PostgreSQL; a Redis bus when REDIS_URL is set. */
+async function openBackends(config: Config, logger: Logger): Promise<Backends> {
+  const store = config.databaseUrl
+    ? await PostgresRoomStore.open(config.databaseUrl, { onIdleError: (error) => logger.warn('storage-connection-lost', errorFields(error)) })
+    : new SqliteRoomStore(config.dataDir);
+  const bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, logger) : null;
+  if (config.databaseUrl && !bus) logger.info('single-instance', { reason: 'DATABASE_URL is set without REDIS_URL: rooms are not shared with other instances' });
+  return { store, storage: config.databaseUrl ? 'postgres' : 'sqlite', bus };
 }
 
 main().catch((error: unknown) => {

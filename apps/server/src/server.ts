@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@interview/protocol';
@@ -7,6 +8,7 @@ import { locateHarness, locatePyodide } from './http/runner-routes.js';
 import type { Logger } from './log.js';
 import { RoomRegistry } from './relay/room-registry.js';
 import { RoomDirectory } from './rooms/room-directory.js';
+import type { RoomBus } from './bus/room-bus.js';
 import type { RoomStore } from './storage/room-store.js';
 import { attachWebSocketRelay } from './ws.js';
 
@@ -19,14 +21,23 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** Wires storage, the room relay and the HTTP app into one server. */
-export function createAppServer(config: Config, store: RoomStore, logger: Logger): RunningServer {
+export interface Backends {
+  store: RoomStore;
+  storage: 'sqlite' | 'postgres';
+  /** The bus to other instances; null when this instance serves its rooms alone. */
+  bus: RoomBus | null;
+}
+
+/** Wires storage, the bus, the room relay and the HTTP app into one server. */
+export function createAppServer(config: Config, { store, storage, bus }: Backends, logger: Logger): RunningServer {
   const directory = new RoomDirectory(store);
   const registry = new RoomRegistry({
     store,
     logger,
     maxMessageBytes: config.maxMessageBytes,
     snapshotEvery: config.snapshotEvery,
+    bus: bus ? { bus, instanceId: `${config.instanceId}/${randomBytes(6).toString('hex')}` } : null,
+    sharedStorage: storage === 'postgres',
   });
   const app = createHttpApp({
     directory,
@@ -39,6 +50,7 @@ export function createAppServer(config: Config, store: RoomStore, logger: Logger
     interviewerPasscode: config.interviewerPasscode,
     passcodeAttemptsPerMinute: config.passcodeAttemptsPerMinute,
     statusChanged: (roomId, status) => registry.statusChanged(roomId, status),
+    deployment: { instanceId: config.instanceId, storage, bus: () => bus?.state ?? 'local' },
   });
   const httpServer = createServer(app);
   const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });
@@ -62,6 +74,7 @@ export function createAppServer(config: Config, store: RoomStore, logger: Logger
       await registry.closeAll(CloseCode.ServiceRestart, 'service restart');
       httpServer.closeAllConnections();
       await closed;
+      await bus?.close();
       await store.close();
     },
   };

@@ -35,6 +35,16 @@ export interface ApiOptions {
   /** Tells the relay that an interview was ended or reopened, once it is stored. */
   statusChanged: (roomId: string, status: RoomStatus) => Promise<void>;
   clock: () => Date;
+  /** What the health check reports beside storage; a single instance on its own when absent. */
+  deployment?: Deployment;
+}
+
+/** Which storage and bus this instance runs on, for the health check. */
+export interface Deployment {
+  instanceId: string;
+  storage: 'sqlite' | 'postgres';
+  /** `local`: no bus, this instance serves its rooms alone. */
+  bus: () => 'local' | 'connected' | 'disconnected';
 }
 
 function sendError(res: Response, status: number, error: string): void {
@@ -109,12 +119,15 @@ export function apiRoutes(options: ApiOptions): Router {
   }
 
   router.get('/healthz', async (_req, res) => {
+    const deployment = options.deployment;
+    const about = deployment ? { instance: deployment.instanceId, storage: deployment.storage, bus: deployment.bus() } : {};
     try {
       await store.ping();
-      res.json({ status: 'ok' });
+      // Without the bus, rooms still work for everyone on this instance: degraded, not down.
+      res.json({ status: about.bus === 'disconnected' ? 'degraded' : 'ok', ...about });
     } catch (error) {
       logger.error('health-check-failed', errorFields(error));
-      res.status(503).json({ status: 'unavailable', error: 'storage is not writable' });
+      res.status(503).json({ status: 'unavailable', error: 'storage is not writable', ...about });
     }
   });
 

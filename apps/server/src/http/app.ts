@@ -27,6 +27,7 @@ export interface HttpAppOptions {
   statusChanged: ApiOptions['statusChanged'];
   /** The relay's clock, for what the API stamps; the system clock when absent. */
   clock?: () => Date;
+  deployment?: ApiOptions['deployment'];
 }
 
 /** Page routes of the single-page app; anything else that is not a file is a 404. */
@@ -57,6 +58,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       failedPasscodes,
       statusChanged: options.statusChanged,
       clock: options.clock ?? (() => new Date()),
+      deployment: options.deployment,
     }),
   );
   app.get('/api/config', (_req, res) => {

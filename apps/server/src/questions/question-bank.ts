@@ -31,7 +31,13 @@ export async function seedBuiltInQuestions(store: RoomStore, now = new Date()): 
   let added = 0;
   for (const { id, ...input } of BUILT_IN_QUESTIONS) {
     if (await store.getQuestion(id)) continue;
-    await store.createQuestion({ id, ...input, builtIn: true, createdAt: now, updatedAt: now });
+    try {
+      await store.createQuestion({ id, ...input, builtIn: true, createdAt: now, updatedAt: now });
+    } catch (error) {
+      // Another instance starting on the same database added it first.
+      if (await store.getQuestion(id)) continue;
+      throw error;
+    }
     added++;
   }
   return added;

@@ -1,4 +1,6 @@
-import { DocumentChannel, type RoomStatus } from '@interview/protocol';
+import { DocumentChannel, encodeRoomEvent, type RoomStatus } from '@interview/protocol';
+import { encodePeerMessage } from '../bus/peer-messages.js';
+import { roomTopic, type RoomBus } from '../bus/room-bus.js';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomStore } from '../storage/room-store.js';
 import type { Connection } from './connection.js';
@@ -9,6 +11,10 @@ export interface RoomRegistryOptions {
   logger: Logger;
   maxMessageBytes: number;
   snapshotEvery: number;
+  /** Other relay instances serving the same rooms, if any. */
+  bus?: { bus: RoomBus; instanceId: string } | null;
+  /** Whether other instances write the same storage. */
+  sharedStorage?: boolean;
 }
 
 /** One key per (room, channel): each channel of a room is loaded and unloaded on its own. */
@@ -54,6 +60,12 @@ export class RoomRegistry {
    * loaded later reads the new one from storage.
    */
   async statusChanged(roomId: string, status: RoomStatus): Promise<void> {
+    // Published whether or not the room is loaded here: its participants may all be on other instances.
+    const shared = this.options.bus;
+    if (shared) {
+      const frame = encodeRoomEvent({ type: 'room-status', payload: { ...status } });
+      shared.bus.publish(roomTopic(roomId, DocumentChannel.main), encodePeerMessage({ kind: 'event', origin: shared.instanceId, audience: 'everyone', frame }));
+    }
     const loading = this.active.get(roomKey(roomId, DocumentChannel.main));
     if (!loading) return;
     let room: Room;

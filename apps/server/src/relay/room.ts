@@ -10,10 +10,14 @@ import {
   encodeRoomEvent,
   encodeSyncStep1,
   encodeSyncStep2,
+  decodeRoomEvent,
+  type Role,
   type RoomEvent,
   type RoomStatus,
   type SignalEvent,
 } from '@interview/protocol';
+import type { Audience, PeerMessage } from '../bus/peer-messages.js';
+import type { RoomBus } from '../bus/room-bus.js';
 import { errorFields, type Logger } from '../log.js';
 import { roomStatusView } from '../rooms/record-views.js';
 import type { RoomStore } from '../storage/room-store.js';
@@ -24,6 +28,7 @@ import { candidateEventWhileEnded } from './ended-room.js';
 import { LatestRun } from './latest-run.js';
 import { OrderedDelivery } from './ordered-delivery.js';
 import { RecordWrites } from './record-writes.js';
+import { RoomPeers } from './room-peers.js';
 import { RunHistory } from './run-history.js';
 import { SignalStamper } from './signals.js';
 
@@ -40,10 +45,21 @@ export interface RoomOptions {
   onEmpty: (room: Room) => void;
   /** The relay's clock, for what it stamps and records; the system clock when absent. */
   clock?: () => Date;
+  /** Other relay instances serving the same rooms; this instance serves its rooms alone when absent. */
+  bus?: { bus: RoomBus; instanceId: string } | null;
+  /** Whether other instances may write the same rooms to this storage (PostgreSQL), even without a bus. */
+  sharedStorage?: boolean;
 }
 
 /** Origin of updates replayed from storage: they are not stored again. */
 const FROM_STORAGE = Symbol('from-storage');
+/** Origin of updates another instance stored: relayed here, not stored again. */
+const FROM_PEER = Symbol('from-peer');
+
+/** Origin of presence heard from another instance, with the role of the connection it came from there. */
+class PeerPresence {
+  constructor(readonly role: Role) {}
+}
 
 const INTERRUPTED_BY_RESTART = 'The run was interrupted: the server restarted.';
 
@@ -73,12 +89,15 @@ export class Room {
   private readonly runHistory: RunHistory;
   private readonly attendance: Attendance;
   private readonly signals = new SignalStamper();
+  /** Presence client ids owned by connections on other instances, with their roles. */
+  private readonly peerOwners = new Map<number, Role>();
   /** Set once the room stops taking participants; a new Room is loaded for later joins. */
   closed = false;
 
   private constructor(
     readonly id: string,
     private readonly options: RoomOptions,
+    private readonly peers: RoomPeers,
     loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun; status: RoomStatus },
   ) {
     this.channel = options.channel ?? DocumentChannel.main;
@@ -100,13 +119,24 @@ export class Room {
   static async load(roomId: string, options: RoomOptions): Promise<Room> {
     const channel = options.channel ?? DocumentChannel.main;
     const main = channel === DocumentChannel.main;
-    const [stored, run, record] = await Promise.all([
-      options.store.loadDocument(roomId, channel),
-      // Runs and the room's status belong to the main channel; the others have no events at all.
-      main ? options.store.loadLatestRun(roomId) : Promise.resolve(null),
-      main ? options.store.findRoom(roomId) : Promise.resolve(null),
-    ]);
-    const room = new Room(roomId, options, {
+    // Subscribed before storage is read: whatever another instance stores
+    // after the read, it publishes after the subscription, so it arrives.
+    const peers = options.bus
+      ? await RoomPeers.join(options.bus.bus, options.bus.instanceId, roomId, channel, options.logger)
+      : RoomPeers.alone(roomId, channel, options.logger);
+    let stored, run, record;
+    try {
+      [stored, run, record] = await Promise.all([
+        options.store.loadDocument(roomId, channel),
+        // Runs and the room's status belong to the main channel; the others have no events at all.
+        main ? options.store.loadLatestRun(roomId) : Promise.resolve(null),
+        main ? options.store.findRoom(roomId) : Promise.resolve(null),
+      ]);
+    } catch (error) {
+      peers.leave();
+      throw error;
+    }
+    const room = new Room(roomId, options, peers, {
       lastSeq: stored.lastSeq,
       replayedUpdates: stored.updates.length,
       latestRun: new LatestRun(run),
@@ -128,6 +158,7 @@ export class Room {
         options.logger.error('stored-update-skipped', { roomId, channel, ...errorFields(error) });
       }
     }
+    peers.attach(room.onPeerMessage, () => void room.catchUp('bus-reconnected'));
     return room;
   }
 
@@ -157,6 +188,7 @@ export class Room {
     if (this.channel !== DocumentChannel.main) return;
     const reopened = this.status.ended && !status.ended;
     this.status = { ...status };
+    // Local only: the registry publishes the change to other instances itself, loaded here or not.
     this.broadcast(encodeRoomEvent({ type: 'room-status', payload: { ...status } }), null);
     if (!reopened) return;
     const stateVector = encodeSyncStep1(Y.encodeStateVector(this.doc));
@@ -195,11 +227,12 @@ export class Room {
       const ended = this.latestRun.abandon(`The run was interrupted: ${connection.participant.name} left the room.`);
       if (ended) {
         this.storeLatestRun();
-        this.broadcast(encodeRoomEvent(ended), null);
+        this.relay(encodeRoomEvent(ended), null, 'everyone');
       }
     }
     if (connection.awarenessClients.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+      // With the connection as origin, so that other instances hear of the removal too.
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], connection);
     }
     if (this.connections.size === 0 && !this.closed) {
       this.closed = true;
@@ -257,7 +290,7 @@ export class Room {
             for (const other of this.connections) {
               if (other !== connection && other.awarenessClients.has(clientId)) return other.participant.role;
             }
-            return null;
+            return this.peerOwners.get(clientId) ?? null;
           },
         });
         if (problem) {
@@ -285,6 +318,7 @@ export class Room {
   /** Waits for queued writes, stores a final snapshot and releases the document. */
   async unload(): Promise<void> {
     this.closed = true;
+    this.peers.leave();
     await this.delivery.drained();
     await this.writes.settled();
     if (this.updatesSinceSnapshot > 0) await this.snapshot();
@@ -314,6 +348,11 @@ export class Room {
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === FROM_STORAGE) return;
+    if (origin === FROM_PEER) {
+      // Stored by the instance it came from, before it was published.
+      this.broadcast(encodeDocumentUpdate(update), null);
+      return;
+    }
     const author = origin instanceof Connection ? { role: origin.participant.role, name: origin.participant.name } : null;
     const stored = this.options.store.appendUpdate({ roomId: this.id, channel: this.channel, update, author, at: new Date() });
     const frame = encodeDocumentUpdate(update);
@@ -322,6 +361,7 @@ export class Room {
       (seq) => {
         this.lastSeq = seq;
         this.broadcast(frame, origin);
+        this.peers.publish({ kind: 'update', update });
         if (++this.updatesSinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
       },
       (error) => this.fail(error),
@@ -333,15 +373,113 @@ export class Room {
     origin: unknown,
   ): void => {
     if (origin instanceof Connection) {
-      for (const id of added) origin.awarenessClients.add(id);
-      for (const id of updated) origin.awarenessClients.add(id);
+      if (!origin.closed) {
+        for (const id of added) origin.awarenessClients.add(id);
+        for (const id of updated) origin.awarenessClients.add(id);
+      }
       for (const id of removed) origin.awarenessClients.delete(id);
+    } else if (origin instanceof PeerPresence) {
+      for (const id of [...added, ...updated]) this.peerOwners.set(id, origin.role);
+      for (const id of removed) this.peerOwners.delete(id);
+    } else {
+      // Timed out ('timeout'): every instance times presence out on its own.
+      for (const id of removed) this.peerOwners.delete(id);
     }
     const changed = [...added, ...updated, ...removed];
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     // Sent to the sender too: a participant alone in a room still hears
     // from the server, which keeps the provider's idle watchdog quiet.
-    this.broadcast(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), null);
+    this.broadcast(encodeAwarenessFrame(update), null);
+    if (origin instanceof Connection) this.peers.publish({ kind: 'awareness', role: origin.participant.role, update });
   };
+
+  /** What another instance relayed for this room channel: its participants here get it too. */
+  private readonly onPeerMessage = (message: PeerMessage): void => {
+    if (this.closed) return;
+    const context = { roomId: this.id, channel: this.channel, from: message.origin, kind: message.kind };
+    switch (message.kind) {
+      case 'update':
+        try {
+          Y.decodeUpdate(message.update);
+          Y.applyUpdate(this.doc, message.update, FROM_PEER);
+        } catch (error) {
+          this.options.logger.warn('peer-message-dropped', { ...context, ...errorFields(error) });
+        }
+        return;
+      case 'awareness': {
+        const problem = awarenessUpdateProblem(message.update);
+        if (problem) {
+          this.options.logger.warn('peer-message-dropped', { ...context, reason: problem });
+          return;
+        }
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, new PeerPresence(message.role));
+        return;
+      }
+      case 'event':
+        this.receivePeerEvent(message.frame, message.audience, context);
+        return;
+    }
+  };
+
+  private receivePeerEvent(frame: Uint8Array, audience: Audience, context: Record<string, unknown>): void {
+    const decoded = decodeRoomEvent(frame);
+    if (!decoded.ok) {
+      this.options.logger.warn('peer-message-dropped', { ...context, reason: decoded.reason });
+      return;
+    }
+    const event = decoded.value;
+    if (this.channel !== DocumentChannel.main) return;
+    switch (event.type) {
+      case 'room-status':
+        this.setStatus(event.payload);
+        return;
+      // The instance whose participant runs the code stores the run; this one keeps it for its own late joiners.
+      case 'execute-code':
+        this.latestRun.start(event);
+        this.runner = null;
+        break;
+      case 'execution-output':
+        this.latestRun.append(event);
+        break;
+      case 'execution-result':
+        this.latestRun.finish(event);
+        break;
+      default:
+        break;
+    }
+    for (const connection of this.connections) {
+      if (audience === 'everyone' || connection.participant.role === 'interviewer') connection.send(frame);
+    }
+  }
+
+  /**
+   * Reads the stored document and applies what this one lacks (relaying it
+   * to the participants here): after a bus outage, updates other instances
+   * stored meanwhile never arrived. Resolves with the stored sequence
+   * number that the document now includes (at least).
+   */
+  async catchUp(why: 'bus-reconnected' | 'snapshot'): Promise<number> {
+    const stored = await this.options.store.loadDocument(this.id, this.channel);
+    if (this.doc.isDestroyed) return stored.lastSeq;
+    const before = Y.encodeStateVector(this.doc);
+    for (const update of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) {
+      try {
+        Y.applyUpdate(this.doc, update, FROM_PEER);
+      } catch (error) {
+        this.options.logger.error('stored-update-skipped', { roomId: this.id, channel: this.channel, ...errorFields(error) });
+      }
+    }
+    if (why === 'bus-reconnected') {
+      const caughtUp = !equalBytes(before, Y.encodeStateVector(this.doc));
+      this.options.logger.info('room-caught-up', { roomId: this.id, channel: this.channel, changed: caughtUp });
+      if (this.channel === DocumentChannel.main) {
+        const record = await this.options.store.findRoom(this.id);
+        const status = roomStatusView(record?.ended ?? null);
+        if (record && status.ended !== this.status.ended) this.setStatus(status);
+      }
+    }
+    return stored.lastSeq;
+  }
 
   /** Why this connection's document updates are dropped, or null when they are applied. */
   private writeRefusal(connection: Connection): 'read-only-channel' | 'interview-ended' | null {
@@ -401,7 +539,7 @@ export class Room {
       default:
         break;
     }
-    this.broadcast(encodeRoomEvent(event), connection);
+    this.relay(encodeRoomEvent(event), connection, 'everyone');
   }
 
   /** Stamps a candidate's signal, records it and tells the interviewers, and no one else. */
@@ -424,10 +562,7 @@ export class Room {
       case 'accept': {
         const { record } = outcome;
         this.writes.run('signal-not-stored', () => this.options.store.appendSignal(this.id, record));
-        const frame = encodeRoomEvent(outcome.event);
-        for (const other of this.connections) {
-          if (other.participant.role === 'interviewer') other.send(frame);
-        }
+        this.relay(encodeRoomEvent(outcome.event), connection, 'interviewers');
         return;
       }
     }
@@ -442,7 +577,13 @@ export class Room {
   private async snapshot(): Promise<void> {
     this.updatesSinceSnapshot = 0;
     try {
-      await this.options.store.saveSnapshot(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq, this.channel);
+      // The snapshot claims only what storage shows this document holds. With
+      // other instances writing, the highest sequence number this one stored
+      // may lie past an update it has not heard yet; claiming it would make
+      // every later load skip that update.
+      const throughSeq = this.peers.shared || this.options.sharedStorage ? await this.catchUp('snapshot') : this.lastSeq;
+      if (this.doc.isDestroyed) return;
+      await this.options.store.saveSnapshot(this.id, Y.encodeStateAsUpdate(this.doc), throughSeq, this.channel);
     } catch (error) {
       this.options.logger.error('snapshot-failed', { roomId: this.id, channel: this.channel, ...errorFields(error) });
     }
@@ -452,6 +593,15 @@ export class Room {
     for (const connection of this.connections) {
       if (connection !== except) connection.send(frame);
     }
+  }
+
+  /** A room event for everyone (or the interviewers) here and on the other instances. */
+  private relay(frame: Uint8Array, except: Connection | null, audience: Audience): void {
+    for (const connection of this.connections) {
+      if (connection === except) continue;
+      if (audience === 'everyone' || connection.participant.role === 'interviewer') connection.send(frame);
+    }
+    this.peers.publish({ kind: 'event', audience, frame });
   }
 
   private refuse(connection: Connection, code: number, reason: string): void {
@@ -469,4 +619,8 @@ export class Room {
     this.options.logger.error('update-not-stored', { roomId: this.id, channel: this.channel, ...errorFields(error) });
     this.closeAll(CloseCode.StorageFailure, 'the server could not store an edit; reconnecting');
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
 }
