@@ -1,7 +1,16 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ChannelText, channelRoomName, DocumentChannel, RoomDocument, type CreateRoomResponse } from '@interview/protocol';
+import {
+  ChannelText,
+  channelRoomName,
+  decodeRoomEvent,
+  DocumentChannel,
+  MessageType,
+  RoomDocument,
+  type CreateRoomResponse,
+  type RoomEvent,
+} from '@interview/protocol';
 import { waitFor } from '@interview/test-support';
 
 export interface CreatedRoom extends CreateRoomResponse {
@@ -114,4 +123,14 @@ export function connectRaw(
   });
   socket.on('error', () => {});
   return { socket, received, closed, opened };
+}
+
+/** The room events among the frames a raw client received. */
+export function eventsOf(frames: Uint8Array[]): RoomEvent[] {
+  return frames
+    .filter((f) => f[0] === MessageType.RoomEvent)
+    .flatMap((f) => {
+      const decoded = decodeRoomEvent(f);
+      return decoded.ok ? [decoded.value] : [];
+    });
 }

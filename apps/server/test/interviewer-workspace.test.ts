@@ -13,7 +13,7 @@ import {
   type SignalList,
 } from '@interview/protocol';
 import { makeTempDir, removeDir, startServer, waitFor, type ServerProcess } from '@interview/test-support';
-import { connectRaw, connectStockClient, createRoom, type RawClient, type StockClient } from './clients.js';
+import { connectRaw, connectStockClient, createRoom, eventsOf, type RawClient, type StockClient } from './clients.js';
 
 /**
  * The interviewer's workspace against the built server, with stock
@@ -45,15 +45,6 @@ function raw(...args: Parameters<typeof connectRaw>): RawClient {
   const client = connectRaw(...args);
   cleanups.push(() => client.socket.close());
   return client;
-}
-
-function eventsOf(frames: Uint8Array[]): RoomEvent[] {
-  return frames
-    .filter((f) => f[0] === MessageType.RoomEvent)
-    .flatMap((f) => {
-      const decoded = decodeRoomEvent(f);
-      return decoded.ok ? [decoded.value] : [];
-    });
 }
 
 function names(client: StockClient): string[] {
