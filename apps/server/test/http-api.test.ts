@@ -22,7 +22,7 @@ describe('HTTP API', () => {
   it('answers the health check when storage is writable', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', instance: expect.any(String), storage: 'sqlite', bus: 'local' });
   });
 
   it('creates rooms with unguessable ids and two different page links carrying their tokens in the fragment', async () => {
