@@ -1,3 +1,6 @@
 export * from './chromium.js';
 export * from './server-process.js';
 export * from './wait.js';
+export * from './nginx.js';
+export * from './redis.js';
+export * from './postgres.js';
