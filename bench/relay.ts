@@ -3,7 +3,7 @@
  * bare-socket ceiling, driven by y-websocket protocol clients over loopback.
  * Not part of the tests; see docs/performance.md ("Relay").
  *
- *   pnpm build && pnpm bench:relay [--quick] [--only=relay,reference,ceiling] [--rows=1,2,3,4]
+ *   pnpm build && pnpm bench:relay [--quick] [--only=relay,relay-redis,reference,ceiling] [--rows=1,2,3,4]
  *
  * Rows: 1 fan-out latency, 2 throughput, 3 join a long history, 4 memory per
  * idle room (names fanout, throughput, join, memory work too). Every

@@ -9,7 +9,15 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, removeDir, serverEntry, startServer, type ServerProcess } from '@interview/test-support';
+import {
+  makeTempDir,
+  removeDir,
+  serverEntry,
+  startServer,
+  usePostgres,
+  useRedis,
+  type ServerProcess,
+} from '@interview/test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -317,21 +325,55 @@ const ceiling: Target = {
 };
 
 /**
- * The targets, in column order. `--only` picks among these names.
- *
- * HOOK for the fourth target, "our relay, two instances on Redis" (name
- * `relay-redis`), to be added here when the Redis bus lands: start Redis
- * and two relay instances with `startRelayInstance({ ...bus settings },
- * sharedDataDir?)` (one data folder or two, as the design says), list
- * every pid whose cost is the relay's, and make `createRoom()` put client 0
- * (the writer) on one instance and the other clients on the other, so that
- * every update measured crosses the bus; give it `restart()` (both
- * instances, on their storage) if rooms survive it. Nothing else in the
- * benchmark needs to change.
+ * Our relay as two instances sharing rooms through Redis and PostgreSQL,
+ * as operators scale it out. Client 0 (the writer) of each room joins one
+ * instance and the other clients the other, so every measured update is
+ * stored in PostgreSQL and crosses Redis before it reaches a receiver.
+ * REDIS_URL / DATABASE_URL name servers to use (a fresh schema is made in
+ * the database); else the benchmark starts its own on loopback. The CPU and
+ * memory figures are the two relay processes'; Redis and PostgreSQL are not
+ * counted.
  */
-export const TARGETS: readonly Target[] = [
-  relaySqlite,
-  reference,
-  ceiling,
-  // relayOnRedis,
-];
+const relayOnRedis: Target = {
+  name: 'relay-redis',
+  description: 'our relay as two instances on Redis and PostgreSQL; each room\'s writer on one instance, its readers on the other',
+  holdsDocument: true,
+  keepsRoomsAfterLastLeave: true,
+  async start() {
+    const [redis, postgres] = await Promise.all([useRedis(), usePostgres()]);
+    const env = (id: string) => ({ REDIS_URL: redis.url, DATABASE_URL: postgres.url, INSTANCE_ID: id });
+    const instances: RunningTarget[] = [];
+    const release = async () => {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      await Promise.all([redis.cleanup(), postgres.cleanup()]);
+    };
+    try {
+      instances.push(await startRelayInstance(env('bench-a')));
+      instances.push(await startRelayInstance(env('bench-b')));
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    const [a, b] = instances as [RunningTarget, RunningTarget];
+    const wsUrl = (instance: RunningTarget) => `${instance.url.replace(/^http/, 'ws')}/ws`;
+    return {
+      url: a.url,
+      get pids() {
+        return [...a.pids, ...b.pids];
+      },
+      async createRoom() {
+        const room = await createApiRoom(a.url);
+        return {
+          client: (index) => ({ ...room.client(index), serverUrl: wsUrl(index === 0 ? a : b) }),
+        };
+      },
+      async restart() {
+        await Promise.all([a.restart!(), b.restart!()]);
+      },
+      stop: release,
+    };
+  },
+};
+
+/** The targets, in column order. `--only` picks among these names. */
+export const TARGETS: readonly Target[] = [relaySqlite, relayOnRedis, reference, ceiling];
