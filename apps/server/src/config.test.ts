@@ -82,6 +82,20 @@ describe('loadConfig', () => {
     expect(configError({ INSTANCE_ID: 'two words' }).message).toMatch(/INSTANCE_ID must be/);
   });
 
+  it('refuses REDIS_URL without DATABASE_URL: instances sharing rooms must share storage', () => {
+    for (const env of [{ REDIS_URL: 'redis://:hunter2@redis:6379' }, { REDIS_URL: 'redis://:hunter2@redis:6379', DATABASE_URL: '' }]) {
+      const error = configError(env);
+      expect(error.message).toMatch(/^REDIS_URL needs DATABASE_URL/);
+      expect(error.message).not.toContain('hunter2');
+    }
+    // PostgreSQL alone is one instance, without the bus.
+    const single = loadConfig({ DATABASE_URL: 'postgres://db/interview' }, defaults);
+    expect(single.databaseUrl).toBe('postgres://db/interview');
+    expect(single.redisUrl).toBeNull();
+    // A malformed REDIS_URL is still reported as such first.
+    expect(configError({ REDIS_URL: 'http://redis:6379' }).message).toMatch(/REDIS_URL must use redis: or rediss:/);
+  });
+
   it('refuses an interviewer passcode that cannot travel in a header, without echoing it', () => {
     for (const bad of [' padded', 'tab\tinside', 'naïve', 'x'.repeat(257)]) {
       const error = configError({ INTERVIEWER_PASSCODE: bad });
@@ -119,6 +133,10 @@ describe('loadConfig', () => {
       WEB_DIST_DIR: '',
       LOG_LEVEL: '',
       PASSCODE_ATTEMPTS_PER_MINUTE: '',
+      INTERVIEWER_PASSCODE: '',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+      INSTANCE_ID: '',
     };
     expect(loadConfig(empty, defaults)).toEqual(loadConfig({}, defaults));
   });

@@ -22,7 +22,11 @@ export interface Config {
   interviewerPasscode: string | null;
   /** Wrong interviewer passcodes accepted per client address per minute; past it, 429. */
   passcodeAttemptsPerMinute: number;
-  /** When set, instances share rooms through this Redis (pub/sub); null: this instance serves its rooms alone. */
+  /**
+   * When set, instances share rooms through this Redis (pub/sub); null: this
+   * instance serves its rooms alone. Only with `databaseUrl`: instances that
+   * share rooms must share their storage.
+   */
   redisUrl: string | null;
   /** When set, storage is this PostgreSQL database instead of SQLite in `dataDir`. */
   databaseUrl: string | null;
@@ -100,6 +104,14 @@ function instanceId(raw: string | undefined): string {
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: string }): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const redisUrl = serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const databaseUrl = serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (redisUrl && !databaseUrl) {
+    // On SQLite every instance would keep its own copy of each room's history, so rooms would only look shared.
+    throw new ConfigError(
+      'REDIS_URL needs DATABASE_URL: instances that share rooms through Redis must also share one PostgreSQL database (on SQLite each keeps its own history); set DATABASE_URL, or unset REDIS_URL for a single instance',
+    );
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -112,8 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     logLevel,
     interviewerPasscode: interviewerPasscode(env.INTERVIEWER_PASSCODE),
     passcodeAttemptsPerMinute: integer(env, 'PASSCODE_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
-    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl,
+    databaseUrl,
     instanceId: instanceId(env.INSTANCE_ID),
   };
 }

@@ -7,7 +7,7 @@ import { accepts, findExecutable, freePort, spawnService, waitUntilReady } from 
 const deployDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx');
 /** The server block operators deploy; tests run it unchanged but for its listen line. */
 const nginxServerConfig = join(deployDir, 'interview-room.conf');
-/** The compose upstream; tests take its server parameters (max_fails, fail_timeout) for their own servers. */
+/** The compose upstream; tests take its failover parameters (max_fails, fail_timeout) for their own servers. */
 const nginxUpstreamConfig = join(deployDir, 'upstream.compose.conf');
 
 const FALLBACKS = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
@@ -53,15 +53,22 @@ function testServerBlock(port: number): string {
 }
 
 /**
- * The parameters after the address on the compose upstream's first `server`
- * line (e.g. "max_fails=1 fail_timeout=5s"), read rather than duplicated so
- * tests see the failover timing operators get.
+ * The failover parameters on the compose upstream's first `server` line
+ * ("max_fails=1 fail_timeout=5s"), read rather than duplicated so tests see
+ * the failover timing operators get. Only those: `resolve` re-resolves
+ * Docker's service names, while the tests' servers are loopback addresses
+ * in an upstream without a shared-memory zone, and the nginx a developer has
+ * may predate it (1.27.3).
  */
 function upstreamServerParameters(): string {
   const text = readFileSync(nginxUpstreamConfig, 'utf8').replace(/#.*$/gm, '');
   const server = /^\s*server\s+\S+([^;]*);/m.exec(text);
   if (!server) throw new Error(`${nginxUpstreamConfig} has no "server" line to take parameters from`);
-  return server[1]!.trim();
+  return server[1]!
+    .trim()
+    .split(/\s+/)
+    .filter((parameter) => /^(max_fails|fail_timeout)=/.test(parameter))
+    .join(' ');
 }
 
 function testMainConfig(prefix: string, upstreams: readonly string[]): string {

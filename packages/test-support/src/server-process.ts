@@ -47,9 +47,14 @@ export function removeDir(dir: string): void {
  */
 export function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeTempDir();
+  // REDIS_URL and DATABASE_URL in the test environment name shared services
+  // for useRedis() and usePostgres(); a server gets them only through
+  // `options.env`, so that one left in the shell does not join every test's
+  // server to it (and REDIS_URL alone is refused at start).
+  const { REDIS_URL: _redis, DATABASE_URL: _database, ...inherited } = process.env;
   const child = spawn(process.execPath, [serverEntry], {
     env: {
-      ...process.env,
+      ...inherited,
       HOST: '127.0.0.1',
       PORT: String(options.port ?? 0),
       DATA_DIR: dataDir,

@@ -34,8 +34,10 @@ export class RedisBus implements RoomBus {
   private subscriberReady = false;
   private publisherReady = false;
   private wasConnected = false;
+  /** The current outage has been logged; cleared when the bus is back, so that each outage logs once. */
+  private disconnectedLogged = false;
   private closing = false;
-  /** Messages dropped because Redis was away, since the last outage was logged. */
+  /** Messages dropped because Redis was away, since the bus last came up. */
   private dropped = 0;
   private readonly where: string;
 
@@ -162,18 +164,15 @@ export class RedisBus implements RoomBus {
     if (this.state !== 'connected' || this.closing) return;
     const event = this.wasConnected ? 'bus-reconnected' : 'bus-connected';
     this.wasConnected = true;
+    this.disconnectedLogged = false;
     this.logger.info(event, { bus: this.where, topics: this.topics.size, droppedWhileAway: this.dropped });
     this.dropped = 0;
     for (const listener of [...this.reconnectListeners]) listener();
   }
 
-  private disconnectedLogged = false;
-
   private maybeDisconnected(): void {
-    if (this.closing) return;
-    if (!this.wasConnected || this.disconnectedLogged) {
-      return;
-    }
+    // Both connections close in one outage; log it once (before the first connection, `connect` logs instead).
+    if (this.closing || !this.wasConnected || this.disconnectedLogged) return;
     this.disconnectedLogged = true;
     this.logger.warn('bus-disconnected', { bus: this.where, reason: 'lost the connection to Redis; rooms serve this instance only until it returns' });
   }

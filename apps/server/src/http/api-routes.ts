@@ -127,7 +127,7 @@ export function apiRoutes(options: ApiOptions): Router {
       res.json({ status: about.bus === 'disconnected' ? 'degraded' : 'ok', ...about });
     } catch (error) {
       logger.error('health-check-failed', errorFields(error));
-      res.status(503).json({ status: 'unavailable', error: 'storage is not writable', ...about });
+      res.status(503).json({ status: 'unavailable', error: 'the storage check failed', ...about });
     }
   });
 
