@@ -3,7 +3,7 @@
  * bare-socket ceiling, driven by y-websocket protocol clients over loopback.
  * Not part of the tests; see docs/performance.md ("Relay").
  *
- *   pnpm build && pnpm bench:relay [--quick] [--only=relay,relay-redis,reference,ceiling] [--rows=1,2,3,4]
+ *   pnpm build && pnpm bench:relay [--quick] [--only=relay,relay-redis,reference,ceiling] [--rows=1,2,3,4] [--rooms=1,100,500]
  *
  * Rows: 1 fan-out latency, 2 throughput, 3 join a long history, 4 memory per
  * idle room (names fanout, throughput, join, memory work too). Every
@@ -62,7 +62,7 @@ const CEILING_FACTOR_TARGET = 3;
 
 function options(): { settings: Settings; quick: boolean; targets: Target[]; rows: Set<RowName> } {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rows: { type: 'string' } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rows: { type: 'string' }, rooms: { type: 'string' } },
   });
   const names = TARGETS.map((target) => target.name);
   const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean);
@@ -75,8 +75,13 @@ function options(): { settings: Settings; quick: boolean; targets: Target[]; row
     if (!row) throw new RangeError(`--rows: unknown row "${raw}"; use 1-4 or ${ROWS.join(', ')}`);
     rows.add(row);
   }
+  const base = values.quick ? QUICK : FULL;
+  const roomCounts = values.rooms?.split(',').map((count) => Number(count.trim()));
+  if (roomCounts?.some((count) => !Number.isInteger(count) || count < 1)) {
+    throw new RangeError(`--rooms: expected positive whole numbers separated by commas, got "${values.rooms}"`);
+  }
   return {
-    settings: values.quick ? QUICK : FULL,
+    settings: roomCounts ? { ...base, fanOut: { ...base.fanOut, roomCounts } } : base,
     quick: values.quick ?? false,
     targets: TARGETS.filter((target) => !only || only.includes(target.name)),
     rows,

@@ -26,6 +26,7 @@ import type {
   UpdateRecord,
 } from './room-store.js';
 import { migrate } from './sqlite-schema.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 interface QuestionRow {
   id: string;
@@ -135,26 +136,47 @@ interface PendingUpdate {
 
 export const SQLITE_FILE = 'interview.sqlite';
 
+export interface SqliteStoreOptions {
+  /** Checkpoints moved back onto the store's own connection after the checkpointer failed. */
+  onCheckpointerFailure?: (error: Error) => void;
+}
+
+/** SQLite's own default: checkpoint once the WAL holds this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
 /**
  * The default store: one SQLite file in the data folder, in WAL mode.
  * `synchronous=NORMAL` keeps every committed transaction across a process
  * crash (only an OS crash or power loss can lose the last commits).
  * Updates that arrive in the same turn of the event loop share one commit.
+ * Checkpoints, where the fsyncs are, run on a worker thread
+ * (`WalCheckpointer`), not inside the relay's commits.
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
   private pending: PendingUpdate[] = [];
   private flushScheduled = false;
   private readonly statements;
+  private readonly checkpointer: WalCheckpointer;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: SqliteStoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, SQLITE_FILE));
+    const file = join(dataDir, SQLITE_FILE);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db, dataDir);
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new WalCheckpointer({
+      file,
+      onFailure: (error) => {
+        if (!this.db.open) return;
+        this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+        options.onCheckpointerFailure?.(error);
+      },
+    });
     this.statements = {
       insertRoom: this.db.prepare(
         `INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at, ended_at, ended_by)
@@ -413,6 +435,7 @@ export class SqliteRoomStore implements RoomStore {
 
   async close(): Promise<void> {
     this.flushUpdates();
+    await this.checkpointer.stop();
     this.db.close();
   }
 }
