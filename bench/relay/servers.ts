@@ -199,13 +199,15 @@ async function createApiRoom(httpUrl: string): Promise<BenchRoom> {
  * (e.g. on a shared bus), which call this once per instance.
  */
 export async function startRelayInstance(env: Record<string, string> = {}, sharedDataDir?: string): Promise<RunningTarget> {
+  // e.g. RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the relay under the benchmark's load.
+  const nodeArgs = process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   if (!existsSync(serverEntry)) {
     throw new Error(`the relay benchmark measures the built server, and ${serverEntry} is missing: run "pnpm build" first`);
   }
   const dataDir = sharedDataDir ?? makeTempDir('relay-bench-');
   let server: ServerProcess;
   try {
-    server = await startServer({ dataDir, env });
+    server = await startServer({ dataDir, env, nodeArgs });
   } catch (error) {
     if (sharedDataDir === undefined) removeDir(dataDir);
     throw error;
@@ -231,7 +233,7 @@ export async function startRelayInstance(env: Record<string, string> = {}, share
       await server.stop();
       reportProblems(server);
       // Same folder and port: the rooms and the links handed out stay valid.
-      server = await startServer({ dataDir, port: server.port, env });
+      server = await startServer({ dataDir, port: server.port, env, nodeArgs });
     },
     async stop() {
       await server.stop();

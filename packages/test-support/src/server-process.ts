@@ -30,6 +30,8 @@ export interface StartOptions {
   /** Reuse a port (to restart behind the same URL). 0 picks a free one. */
   port?: number;
   env?: Record<string, string>;
+  /** Options for Node itself, before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -52,7 +54,7 @@ export function startServer(options: StartOptions = {}): Promise<ServerProcess> 
   // `options.env`, so that one left in the shell does not join every test's
   // server to it (and REDIS_URL alone is refused at start).
   const { REDIS_URL: _redis, DATABASE_URL: _database, ...inherited } = process.env;
-  const child = spawn(process.execPath, [serverEntry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverEntry], {
     env: {
       ...inherited,
       HOST: '127.0.0.1',
