@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@interview/test-support';
 import { DocumentChannel } from '@interview/protocol';
@@ -68,6 +70,20 @@ describe('WAL checkpoints off the event loop', () => {
       await checkpointer.stop();
       writer.close();
     }
+  });
+
+  it('keeps an otherwise idle process alive until its last checkpoint and close are done', () => {
+    const dir = tempDir();
+    const storeModule = fileURLToPath(new URL('./sqlite-store.ts', import.meta.url));
+    // Nothing but the close is pending: a process that exited early would not print "closed".
+    const script = `const { SqliteRoomStore } = await import(${JSON.stringify(storeModule)});
+      const store = new SqliteRoomStore(${JSON.stringify(dir)});
+      await store.close();
+      console.log('closed');`;
+    const child = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed');
+    expect(child.status).toBe(0);
   });
 
   it('reports a checkpointer that cannot work, so the store can take checkpoints back', async () => {

@@ -89,6 +89,9 @@ export class WalCheckpointer {
   async stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
+      // Waiting for it must keep the process alive, or an otherwise idle
+      // process would exit before the last checkpoint and the close.
+      this.worker.ref();
       this.worker.postMessage('stop');
     }
     await this.exited;
