@@ -112,17 +112,42 @@ describe('SqliteRoomStore specifics', () => {
     }
   });
 
-  it('commits appends made in the same turn of the event loop together, and a failing batch rejects every call in it', async () => {
+  it('stores the appends of one turn of the event loop in order, and one that fails takes none of the others with it', async () => {
     const store = openStore(tempDir());
     const roomId = await createRoom(store);
     const good = store.appendUpdate({ roomId, update: Uint8Array.of(1), author: null, at: new Date() });
     const bad = store.appendUpdate({ roomId: newRoomId(), update: Uint8Array.of(2), author: null, at: new Date() });
-    const results = await Promise.allSettled([good, bad]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    // Neither was stored: the batch is one transaction.
-    expect((await store.loadDocument(roomId)).updates).toHaveLength(1);
+    const later = store.appendUpdate({ roomId, update: Uint8Array.of(3), author: null, at: new Date() });
+    const results = await Promise.allSettled([good, bad, later]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/FOREIGN KEY/), code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    const [first, , third] = results as Array<PromiseFulfilledResult<number>>;
+    expect(third!.value).toBeGreaterThan(first!.value);
+    // After the seed, the two that succeeded, in order.
+    expect((await store.loadDocument(roomId)).updates.slice(1).map((update) => [...update])).toEqual([[1], [3]]);
     // The store keeps working afterwards.
-    await expect(store.appendUpdate({ roomId, update: Uint8Array.of(3), author: null, at: new Date() })).resolves.toBeGreaterThan(0);
+    await expect(store.appendUpdate({ roomId, update: Uint8Array.of(4), author: null, at: new Date() })).resolves.toBeGreaterThan(third!.value);
+  });
+
+  it('commits a quiet turn\'s writes on its own thread and a busy turn\'s on the writer thread, all in order', async () => {
+    const store = openStore(tempDir());
+    const roomId = await createRoom(store);
+    const { committed } = (store as unknown as { writer: { committed: { inline: number; worker: number } } }).writer;
+    const before = { ...committed };
+    // A write made straight after another resolved sees it.
+    await store.setRoomStatus(roomId, { at: new Date(5), by: 'Ada' });
+    expect((await store.findRoom(roomId))?.ended).toEqual({ at: new Date(5), by: 'Ada' });
+    expect(committed.inline).toBe(before.inline + 1);
+    const busy = Array.from({ length: 20 }, (_, i) => store.appendUpdate({ roomId, update: Uint8Array.of(i), author: null, at: new Date() }));
+    // The next turn's writes wait for the busy batch, then may go either way.
+    const seqs = [...(await Promise.all(busy)), await store.appendUpdate({ roomId, update: Uint8Array.of(20), author: null, at: new Date() })];
+    expect(committed.worker).toBeGreaterThan(before.worker);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect((await store.loadDocument(roomId)).updates.slice(1).map((update) => update[0])).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    // The health check proves the writer thread works, whatever the load.
+    const workerBatches = committed.worker;
+    await store.ping();
+    expect(committed.worker).toBe(workerBatches + 1);
   });
 
   it('refuses a database written by a newer schema, naming both versions', async () => {

@@ -26,6 +26,7 @@ import type {
   UpdateRecord,
 } from './room-store.js';
 import { migrate } from './sqlite-schema.js';
+import { SqliteWriter, type StatementCall } from './sqlite-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 interface QuestionRow {
@@ -128,18 +129,57 @@ function participantFromRow(row: ParticipantRow): ParticipantRecord {
   };
 }
 
-interface PendingUpdate {
-  record: UpdateRecord;
-  resolve: (seq: number) => void;
-  reject: (error: unknown) => void;
-}
-
 export const SQLITE_FILE = 'interview.sqlite';
 
 export interface SqliteStoreOptions {
   /** Checkpoints moved back onto the store's own connection after the checkpointer failed. */
   onCheckpointerFailure?: (error: Error) => void;
+  /** The writer thread stopped working: every write fails from now on, and the health check says so. */
+  onWriterFailure?: (error: Error) => void;
 }
+
+/**
+ * Every statement that writes, by name: they run on the writer thread
+ * (SqliteWriter), which prepares them on its own connection.
+ */
+const WRITES = {
+  insertRoom: `INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at, ended_at, ended_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  setRoomStatus: 'UPDATE rooms SET ended_at = ?, ended_by = ? WHERE id = ?',
+  // The conflict keeps the row, and so its id: a run keeps its place in the list.
+  upsertRunRecord: `INSERT INTO runs (room_id, run_id, language, code, by_name, by_role, started_at, finished_at, status, output, error, duration_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(room_id, run_id) DO UPDATE SET language = excluded.language, code = excluded.code, by_name = excluded.by_name,
+      by_role = excluded.by_role, started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
+      output = excluded.output, error = excluded.error, duration_ms = excluded.duration_ms`,
+  endUnfinishedRuns: "UPDATE runs SET status = 'stopped', finished_at = ?, error = ? WHERE room_id = ? AND status IS NULL",
+  insertSignal: 'INSERT INTO signals (room_id, kind, at, by_name, by_role, chars, lines, away_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  insertParticipant: 'INSERT INTO participants (room_id, name, role, joined_at) VALUES (?, ?, ?, ?)',
+  participantLeft: 'UPDATE participants SET left_at = ? WHERE room_id = ? AND id = ?',
+  insertUpdate: 'INSERT INTO updates (room_id, doc, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  upsertSnapshot: `INSERT INTO snapshots (room_id, doc, state, through_seq, created_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT(room_id, doc) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq, created_at = excluded.created_at
+    WHERE excluded.through_seq >= snapshots.through_seq`,
+  upsertLatestRun: `INSERT INTO latest_runs (room_id, run, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT(room_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
+  insertQuestion: 'INSERT INTO questions (id, title, statement, starter_code, hints, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  updateQuestion: 'UPDATE questions SET title = ?, statement = ?, starter_code = ?, hints = ?, updated_at = ? WHERE id = ?',
+  deleteQuestion: 'DELETE FROM questions WHERE id = ?',
+} as const;
+
+function call(statement: keyof typeof WRITES, ...params: StatementCall['params']): StatementCall {
+  return { statement, params };
+}
+
+
+/**
+ * Batches of at most this many writes commit on the relay's thread when the
+ * writer thread is idle. Measured with the relay benchmark: one or two
+ * updates per turn is a quiet room, where the round trip to the worker
+ * costs more than the commit; past that the commits' page writes are
+ * better off beside the event loop.
+ */
+const INLINE_WRITES = 2;
 
 /** SQLite's own default: checkpoint once the WAL holds this many pages. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -148,15 +188,15 @@ const AUTOCHECKPOINT_PAGES = 1000;
  * The default store: one SQLite file in the data folder, in WAL mode.
  * `synchronous=NORMAL` keeps every committed transaction across a process
  * crash (only an OS crash or power loss can lose the last commits).
- * Updates that arrive in the same turn of the event loop share one commit.
- * Checkpoints, where the fsyncs are, run on a worker thread
- * (`WalCheckpointer`), not inside the relay's commits.
+ * Writes made in the same turn of the event loop share one commit, on a
+ * worker thread (`SqliteWriter`) unless there are very few of them and it
+ * is idle. Checkpoints, where the fsyncs are, run on another thread
+ * (`WalCheckpointer`).
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
-  private pending: PendingUpdate[] = [];
-  private flushScheduled = false;
   private readonly statements;
+  private readonly writer: SqliteWriter;
   private readonly checkpointer: WalCheckpointer;
 
   constructor(dataDir: string, options: SqliteStoreOptions = {}) {
@@ -169,88 +209,56 @@ export class SqliteRoomStore implements RoomStore {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db, dataDir);
     this.db.pragma('wal_autocheckpoint = 0');
+    this.writer = new SqliteWriter({
+      file,
+      statements: WRITES,
+      onFailure: (error) => options.onWriterFailure?.(error),
+      // Only ever while the worker is idle, so neither connection waits for the other's write lock.
+      inline: { db: this.db, maxWrites: INLINE_WRITES },
+    });
     this.checkpointer = new WalCheckpointer({
       file,
       onFailure: (error) => {
         if (!this.db.open) return;
+        // Checkpoints may run on any connection: this reading one takes them over.
         this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
         options.onCheckpointerFailure?.(error);
       },
     });
     this.statements = {
-      insertRoom: this.db.prepare(
-        `INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at, ended_at, ended_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       findRoom: this.db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
-      setRoomStatus: this.db.prepare('UPDATE rooms SET ended_at = ?, ended_by = ? WHERE id = ?'),
-      // The conflict keeps the row, and so its id: a run keeps its place in the list.
-      upsertRunRecord: this.db.prepare(
-        `INSERT INTO runs (room_id, run_id, language, code, by_name, by_role, started_at, finished_at, status, output, error, duration_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(room_id, run_id) DO UPDATE SET language = excluded.language, code = excluded.code, by_name = excluded.by_name,
-           by_role = excluded.by_role, started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
-           output = excluded.output, error = excluded.error, duration_ms = excluded.duration_ms`,
-      ),
       listRuns: this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE room_id = ? ORDER BY started_at, id'),
-      endUnfinishedRuns: this.db.prepare(
-        "UPDATE runs SET status = 'stopped', finished_at = ?, error = ? WHERE room_id = ? AND status IS NULL",
-      ),
-      insertSignal: this.db.prepare(
-        'INSERT INTO signals (room_id, kind, at, by_name, by_role, chars, lines, away_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       listSignals: this.db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE room_id = ? ORDER BY at, id'),
-      insertParticipant: this.db.prepare('INSERT INTO participants (room_id, name, role, joined_at) VALUES (?, ?, ?, ?)'),
-      participantLeft: this.db.prepare('UPDATE participants SET left_at = ? WHERE room_id = ? AND id = ?'),
       listParticipants: this.db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE room_id = ? ORDER BY joined_at, id'),
-      insertUpdate: this.db.prepare(
-        'INSERT INTO updates (room_id, doc, data, author_role, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
       snapshot: this.db.prepare<[string, string], { state: Buffer; through_seq: number }>(
         'SELECT state, through_seq FROM snapshots WHERE room_id = ? AND doc = ?',
       ),
       updatesAfter: this.db.prepare<[string, string, number], { seq: number; data: Buffer }>(
         'SELECT seq, data FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq',
       ),
-      upsertSnapshot: this.db.prepare(
-        `INSERT INTO snapshots (room_id, doc, state, through_seq, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(room_id, doc) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq, created_at = excluded.created_at
-         WHERE excluded.through_seq >= snapshots.through_seq`,
-      ),
-      upsertRun: this.db.prepare(
-        `INSERT INTO latest_runs (room_id, run, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(room_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
-      ),
       latestRun: this.db.prepare<[string], { run: string }>('SELECT run FROM latest_runs WHERE room_id = ?'),
       listQuestions: this.db.prepare<[], QuestionRow>('SELECT * FROM questions ORDER BY built_in DESC, title COLLATE NOCASE, id'),
       getQuestion: this.db.prepare<[string], QuestionRow>('SELECT * FROM questions WHERE id = ?'),
-      insertQuestion: this.db.prepare(
-        'INSERT INTO questions (id, title, statement, starter_code, hints, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateQuestion: this.db.prepare(
-        'UPDATE questions SET title = ?, statement = ?, starter_code = ?, hints = ?, updated_at = ? WHERE id = ?',
-      ),
-      deleteQuestion: this.db.prepare('DELETE FROM questions WHERE id = ?'),
     };
   }
 
   async createRoom(room: RoomRecord, seed: Uint8Array, channelSeeds: ChannelSeeds = {}): Promise<void> {
-    this.db.transaction(() => {
-      this.statements.insertRoom.run(
+    const at = room.createdAt.getTime();
+    await this.writer.write([
+      call(
+        'insertRoom',
         room.id,
         room.title,
         room.language,
-        Buffer.from(room.interviewerTokenHash),
-        Buffer.from(room.candidateTokenHash),
-        room.createdAt.getTime(),
+        room.interviewerTokenHash,
+        room.candidateTokenHash,
+        at,
         room.ended?.at.getTime() ?? null,
         room.ended?.by ?? null,
-      );
-      this.statements.insertUpdate.run(room.id, DocumentChannel.main, Buffer.from(seed), null, null, room.createdAt.getTime());
-      for (const [channel, update] of Object.entries(channelSeeds)) {
-        this.statements.insertUpdate.run(room.id, channel, Buffer.from(update), null, null, room.createdAt.getTime());
-      }
-    })();
+      ),
+      call('insertUpdate', room.id, DocumentChannel.main, seed, null, null, at),
+      ...Object.entries(channelSeeds).map(([channel, update]) => call('insertUpdate', room.id, channel, update, null, null, at)),
+    ]);
   }
 
   async findRoom(roomId: string): Promise<RoomRecord | null> {
@@ -269,7 +277,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async setRoomStatus(roomId: string, ended: RoomEnding | null): Promise<boolean> {
-    return this.statements.setRoomStatus.run(ended?.at.getTime() ?? null, ended?.by ?? null, roomId).changes > 0;
+    return (await this.writer.write([call('setRoomStatus', ended?.at.getTime() ?? null, ended?.by ?? null, roomId)])).changes > 0;
   }
 
   async loadDocument(roomId: string, channel: DocumentChannel = DocumentChannel.main): Promise<StoredDocument> {
@@ -285,50 +293,27 @@ export class SqliteRoomStore implements RoomStore {
     })();
   }
 
-  appendUpdate(record: UpdateRecord): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushUpdates());
-      }
-    });
-  }
-
-  private flushUpdates(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let seqs: number[];
-    try {
-      seqs = this.db.transaction(() =>
-        batch.map(({ record }) =>
-          Number(
-            this.statements.insertUpdate.run(
-              record.roomId,
-              record.channel ?? DocumentChannel.main,
-              Buffer.from(record.update),
-              record.author?.role ?? null,
-              record.author?.name ?? null,
-              record.at.getTime(),
-            ).lastInsertRowid,
-          ),
-        ),
-      )();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, i) => item.resolve(seqs[i]!));
+  async appendUpdate(record: UpdateRecord): Promise<number> {
+    const { lastInsertRowid } = await this.writer.write([
+      call(
+        'insertUpdate',
+        record.roomId,
+        record.channel ?? DocumentChannel.main,
+        record.update,
+        record.author?.role ?? null,
+        record.author?.name ?? null,
+        record.at.getTime(),
+      ),
+    ]);
+    return lastInsertRowid;
   }
 
   async saveSnapshot(roomId: string, state: Uint8Array, throughSeq: number, channel: DocumentChannel = DocumentChannel.main): Promise<void> {
-    this.statements.upsertSnapshot.run(roomId, channel, Buffer.from(state), throughSeq, Date.now());
+    await this.writer.write([call('upsertSnapshot', roomId, channel, state, throughSeq, Date.now())]);
   }
 
   async saveLatestRun(roomId: string, run: StoredRun): Promise<void> {
-    this.statements.upsertRun.run(roomId, JSON.stringify(run), Date.now());
+    await this.writer.write([call('upsertLatestRun', roomId, JSON.stringify(run), Date.now())]);
   }
 
   async loadLatestRun(roomId: string): Promise<StoredRun | null> {
@@ -337,20 +322,23 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async saveRun(roomId: string, run: RunRecord): Promise<void> {
-    this.statements.upsertRunRecord.run(
-      roomId,
-      run.runId,
-      run.language,
-      run.code,
-      run.by.name,
-      run.by.role,
-      run.startedAt.getTime(),
-      run.finishedAt?.getTime() ?? null,
-      run.status,
-      run.output,
-      run.error,
-      run.durationMs,
-    );
+    await this.writer.write([
+      call(
+        'upsertRunRecord',
+        roomId,
+        run.runId,
+        run.language,
+        run.code,
+        run.by.name,
+        run.by.role,
+        run.startedAt.getTime(),
+        run.finishedAt?.getTime() ?? null,
+        run.status,
+        run.output,
+        run.error,
+        run.durationMs,
+      ),
+    ]);
   }
 
   async listRuns(roomId: string): Promise<RunRecord[]> {
@@ -358,20 +346,23 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async endUnfinishedRuns(roomId: string, at: Date, error: string): Promise<number> {
-    return this.statements.endUnfinishedRuns.run(at.getTime(), error, roomId).changes;
+    return (await this.writer.write([call('endUnfinishedRuns', at.getTime(), error, roomId)])).changes;
   }
 
   async appendSignal(roomId: string, signal: SignalRecord): Promise<void> {
-    this.statements.insertSignal.run(
-      roomId,
-      signal.kind,
-      signal.at.getTime(),
-      signal.by.name,
-      signal.by.role,
-      signal.chars ?? null,
-      signal.lines ?? null,
-      signal.awayMs ?? null,
-    );
+    await this.writer.write([
+      call(
+        'insertSignal',
+        roomId,
+        signal.kind,
+        signal.at.getTime(),
+        signal.by.name,
+        signal.by.role,
+        signal.chars ?? null,
+        signal.lines ?? null,
+        signal.awayMs ?? null,
+      ),
+    ]);
   }
 
   async listSignals(roomId: string): Promise<SignalRecord[]> {
@@ -379,11 +370,14 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async recordJoin(roomId: string, participant: { name: string; role: Role; joinedAt: Date }): Promise<ParticipantId> {
-    return Number(this.statements.insertParticipant.run(roomId, participant.name, participant.role, participant.joinedAt.getTime()).lastInsertRowid);
+    const { lastInsertRowid } = await this.writer.write([
+      call('insertParticipant', roomId, participant.name, participant.role, participant.joinedAt.getTime()),
+    ]);
+    return lastInsertRowid;
   }
 
   async recordLeave(roomId: string, id: ParticipantId, leftAt: Date): Promise<void> {
-    this.statements.participantLeft.run(leftAt.getTime(), roomId, id);
+    await this.writer.write([call('participantLeft', leftAt.getTime(), roomId, id)]);
   }
 
   async listParticipants(roomId: string): Promise<ParticipantRecord[]> {
@@ -400,41 +394,41 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async createQuestion(question: QuestionRecord): Promise<void> {
-    this.statements.insertQuestion.run(
-      question.id,
-      question.title,
-      question.statement,
-      JSON.stringify(question.starterCode),
-      question.hints ?? null,
-      question.builtIn ? 1 : 0,
-      question.createdAt.getTime(),
-      question.updatedAt.getTime(),
-    );
+    await this.writer.write([
+      call(
+        'insertQuestion',
+        question.id,
+        question.title,
+        question.statement,
+        JSON.stringify(question.starterCode),
+        question.hints ?? null,
+        question.builtIn ? 1 : 0,
+        question.createdAt.getTime(),
+        question.updatedAt.getTime(),
+      ),
+    ]);
   }
 
   async updateQuestion(id: string, input: QuestionInput, updatedAt: Date): Promise<QuestionRecord | null> {
-    const { changes } = this.statements.updateQuestion.run(
-      input.title,
-      input.statement,
-      JSON.stringify(input.starterCode),
-      input.hints ?? null,
-      updatedAt.getTime(),
-      id,
-    );
+    const { changes } = await this.writer.write([
+      call('updateQuestion', input.title, input.statement, JSON.stringify(input.starterCode), input.hints ?? null, updatedAt.getTime(), id),
+    ]);
     return changes === 0 ? null : this.getQuestion(id);
   }
 
   async deleteQuestion(id: string): Promise<boolean> {
-    return this.statements.deleteQuestion.run(id).changes > 0;
+    return (await this.writer.write([call('deleteQuestion', id)])).changes > 0;
   }
 
   async ping(): Promise<void> {
-    // Taking the write lock proves the file is writable, not just readable.
-    this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+    // A write with no statements still takes the write lock and commits:
+    // the file is writable and the writer thread is alive.
+    if (!this.db.open) throw new Error('the SQLite store is closed');
+    await this.writer.write([], 'worker');
   }
 
   async close(): Promise<void> {
-    this.flushUpdates();
+    await this.writer.stop();
     await this.checkpointer.stop();
     this.db.close();
   }

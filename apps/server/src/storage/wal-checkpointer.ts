@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSqliteWorker } from './sqlite-worker.js';
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. With
@@ -11,10 +11,6 @@ import { Worker } from 'node:worker_threads';
  * checkpoints on a timer, and the relay's connection never does
  * (`wal_autocheckpoint = 0`, set by the store). A PASSIVE checkpoint takes
  * no writer lock, so commits go on while it syncs.
- *
- * The worker is a short script evaluated from a string so that it runs the
- * same from the TypeScript sources (tests) and from the build; it loads the
- * SQLite driver by the path this module resolves.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -66,13 +62,7 @@ export class WalCheckpointer {
   private failed = false;
 
   constructor(private readonly options: WalCheckpointerOptions) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver, file: options.file, intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS },
-    });
-    // Not a reason to keep the process alive: the store's close() stops it.
-    this.worker.unref();
+    this.worker = startSqliteWorker(WORKER_SOURCE, { file: options.file, intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS });
     this.worker.on('message', (message: { kind?: unknown; message?: unknown }) => {
       if (message.kind === 'error') this.fail(new Error(`WAL checkpoint failed: ${String(message.message)}`));
     });
