@@ -134,7 +134,7 @@ export const SQLITE_FILE = 'interview.sqlite';
 export interface SqliteStoreOptions {
   /** Checkpoints moved back onto the store's own connection after the checkpointer failed. */
   onCheckpointerFailure?: (error: Error) => void;
-  /** The writer thread stopped working: every write fails from now on, and the health check says so. */
+  /** The writer thread stopped working: writes in flight failed, later ones commit on the store's own thread. */
   onWriterFailure?: (error: Error) => void;
 }
 

@@ -151,7 +151,11 @@ export interface SqliteWriterOptions {
   file: string;
   /** Name → SQL of every statement a write may use. */
   statements: Readonly<Record<string, string>>;
-  /** The writer stopped working: every write from now on fails. */
+  /**
+   * The worker stopped working. Writes in flight are rejected (whether they
+   * committed is unknown); with an `inline` connection every later write
+   * commits there, else every later write fails.
+   */
   onFailure: (error: Error) => void;
   /**
    * A connection on this thread that may commit small batches itself while
@@ -182,6 +186,9 @@ export class SqliteWriter {
   private nextBatch = 1;
   private flushScheduled = false;
   private failure: Error | null = null;
+  private workerFailed = false;
+  /** stop() was called: no more writes. */
+  private closed = false;
   private stopping = false;
   private drainWaiters: Array<() => void> = [];
   private readonly runInline: ((writes: SerializedWrite[]) => StepResult[]) | null;
@@ -211,7 +218,7 @@ export class SqliteWriter {
         reject(this.failure);
         return;
       }
-      if (this.stopping) {
+      if (this.closed) {
         reject(new Error('the SQLite store is closed'));
         return;
       }
@@ -227,6 +234,7 @@ export class SqliteWriter {
 
   /** Waits for every write made so far, then stops the worker. */
   async stop(): Promise<void> {
+    this.closed = true;
     if (this.flushScheduled) this.flush();
     if (this.inFlight.size > 0) await new Promise<void>((done) => this.drainWaiters.push(done));
     if (!this.stopping) {
@@ -243,7 +251,9 @@ export class SqliteWriter {
     this.queued = [];
     if (batch.length === 0 || this.failure) return;
     const steps = batch.map((write): SerializedWrite => write.calls.map((call) => [call.statement, call.params]));
-    const inline = this.runInline !== null && this.inFlight.size === 0 && batch.length <= this.options.inline!.maxWrites && !batch.some((write) => write.viaWorker);
+    const inline =
+      this.runInline !== null &&
+      (this.workerFailed || (this.inFlight.size === 0 && batch.length <= this.options.inline!.maxWrites && !batch.some((write) => write.viaWorker)));
     if (inline) {
       this.committed.inline++;
       if (!this.stopping) this.worker.unref();
@@ -278,11 +288,14 @@ export class SqliteWriter {
   }
 
   private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
+    if (this.failure || this.workerFailed) return;
+    this.workerFailed = true;
     for (const batch of this.inFlight.values()) for (const write of batch) write.reject(error);
     this.inFlight.clear();
-    for (const write of this.queued.splice(0)) write.reject(error);
+    if (!this.runInline) {
+      this.failure = error;
+      for (const write of this.queued.splice(0)) write.reject(error);
+    }
     this.drained();
     this.options.onFailure(error);
     if (!this.stopping) {
