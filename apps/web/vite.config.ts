@@ -1,11 +1,12 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { serviceWorker } from './service-worker-plugin.js';
 
 // The relay the dev server forwards to: `PORT=3000 node apps/server/dist/main.js`.
 const relay = 'http://127.0.0.1:3000';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   resolve: {
     // Workspace packages export their TypeScript under "source", so the app
     // bundles the protocol without building it first.

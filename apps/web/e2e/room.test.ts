@@ -204,7 +204,7 @@ describe('server restart', () => {
     await waitFor(async () => (await editorText(a)).includes('greet'), { what: 'starter code' });
 
     await restarting.stop();
-    await a.getByRole('status', { name: /^(Reconnecting…|Offline)$/ }).waitFor();
+    await a.getByRole('status', { name: 'Offline', exact: true }).waitFor();
     await typeAtEnd(a, '# typed while the server was down');
 
     restarting = await startServer({ port, dataDir });

@@ -10,6 +10,7 @@ import {
   getQuestion,
   listQuestions,
   saveQuestion,
+  serverOutOfReach,
   setRoomStatus,
 } from './api.js';
 
@@ -136,5 +137,24 @@ describe('describeRoomLoadError', () => {
     expect(describeRoomLoadError(new ApiRequestError(401, 'bad token', 'load room')).title).toBe('This link is not valid');
     expect(describeRoomLoadError(new ApiRequestError(404, 'no room', 'load room')).title).toBe('Room not found');
     expect(describeRoomLoadError(new ApiRequestError(500, 'boom', 'load room')).detail).toBe('boom');
+  });
+});
+
+describe('serverOutOfReach', () => {
+  it('is true when no server answered or a proxy says the server behind it is down', async () => {
+    const unreachable: typeof fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const error: unknown = await fetchRoomInfo('r', 't', unreachable).catch((caught: unknown) => caught);
+    expect(serverOutOfReach(error)).toBe(true);
+    expect(serverOutOfReach(new ApiRequestError(502, 'Bad Gateway', 'load room'))).toBe(true);
+    expect(serverOutOfReach(new ApiRequestError(503, 'Service Unavailable', 'load room'))).toBe(true);
+  });
+
+  it('is false when the server answered about the room or the token', () => {
+    expect(serverOutOfReach(new ApiRequestError(401, 'bad token', 'load room'))).toBe(false);
+    expect(serverOutOfReach(new ApiRequestError(404, 'no room', 'load room'))).toBe(false);
+    expect(serverOutOfReach(new ApiRequestError(500, 'boom', 'load room'))).toBe(false);
+    expect(serverOutOfReach(new Error('something else'))).toBe(false);
   });
 });

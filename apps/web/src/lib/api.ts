@@ -135,6 +135,15 @@ export function fetchClientConfig(fetchImpl: Fetch = fetch): Promise<ClientConfi
   return request(fetchImpl, 'load configuration', '/api/config', { method: 'GET', headers: { Accept: 'application/json' } });
 }
 
+/**
+ * The request never reached a working server: no answer at all, or a
+ * proxy in front saying the server behind it is down. Nothing says the
+ * room or the token is wrong.
+ */
+export function serverOutOfReach(error: unknown): boolean {
+  return error instanceof ApiRequestError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
+}
+
 /** What to tell a person whose room could not be opened. */
 export function describeRoomLoadError(error: unknown): { title: string; detail: string } {
   if (error instanceof ApiRequestError) {

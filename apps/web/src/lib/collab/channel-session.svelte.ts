@@ -3,6 +3,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { ChannelText, channelRights, channelRoomName, type AwarenessUser, type Role } from '@interview/protocol';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
+import { DocumentSaving } from './document-saving.svelte.js';
+import { localCopyName } from './local-copy.js';
 import { relayUrl } from './room-session.svelte.js';
 
 /** The Markdown channels of a room; `main` is `RoomSession`'s. */
@@ -32,12 +34,13 @@ export class ChannelSession {
   readonly provider: WebsocketProvider;
   /** This channel's own socket state: it can drop or be refused apart from the main one. */
   readonly connection: ConnectionMonitor;
+  /** A writer's changes and this browser's copy of them; a reader keeps no copy. */
+  readonly saving: DocumentSaving;
   readonly canWrite: boolean;
 
   /** The document as a string, for rendering. */
   markdown = $state('');
-  /** True once the first full sync completed. */
-  loaded = $state(false);
+  #synced = $state(false);
 
   constructor(options: ChannelSessionOptions) {
     const rights = channelRights(options.channel, options.role);
@@ -52,10 +55,22 @@ export class ChannelSession {
       params: { token: options.token, name: options.name },
       // A BroadcastChannel between tabs would carry updates past the server's rights checks.
       disableBc: true,
+      connect: false,
+    });
+    this.saving = new DocumentSaving({
+      provider: this.provider,
+      doc: this.doc,
+      localCopy: rights.write ? localCopyName(options.roomId, options.channel, options.role) : null,
     });
     this.connection = new ConnectionMonitor(this.provider);
     this.text.observe(this.#read);
     this.provider.on('sync', this.#onSync);
+    this.provider.connect();
+  }
+
+  /** True once the first full sync completed, or this browser's copy brought back a state from the server. */
+  get loaded(): boolean {
+    return this.#synced || this.saving.restored;
   }
 
   readonly #read = (): void => {
@@ -64,7 +79,7 @@ export class ChannelSession {
 
   readonly #onSync = (synced: boolean): void => {
     if (!synced) return;
-    this.loaded = true;
+    this.#synced = true;
     this.#read();
   };
 
@@ -72,6 +87,7 @@ export class ChannelSession {
     this.provider.off('sync', this.#onSync);
     this.text.unobserve(this.#read);
     this.connection.destroy();
+    this.saving.destroy();
     this.provider.destroy();
     this.awareness.destroy();
     this.undoManager.destroy();

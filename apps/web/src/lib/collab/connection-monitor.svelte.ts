@@ -1,55 +1,43 @@
 import type { WebsocketProvider } from 'y-websocket';
-import { describeConnection, OFFLINE_AFTER_MS, type ConnectionView, type SocketStatus } from './connection.js';
+import { describeConnection, type ConnectionView, type SocketStatus } from './connection.js';
 
 /** Tracks the provider's socket and the browser's network state for the status badge. */
 export class ConnectionMonitor {
   #socket: SocketStatus = $state('connecting');
   #browserOnline = $state(navigator.onLine);
-  #hasConnected = $state(false);
-  #downForLong = $state(false);
+  #dropped = $state(false);
   #refused: { code: number; reason: string } | null = $state(null);
 
   readonly view: ConnectionView = $derived(
     describeConnection({
       socket: this.#socket,
       browserOnline: this.#browserOnline,
-      hasConnected: this.#hasConnected,
-      downForLong: this.#downForLong,
+      dropped: this.#dropped,
       refused: this.#refused,
     }),
   );
 
   readonly #provider: WebsocketProvider;
-  #downTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(provider: WebsocketProvider) {
     this.#provider = provider;
     provider.on('status', this.#onStatus);
+    provider.on('connection-close', this.#onClose);
     provider.on('closed', this.#onClosed);
     addEventListener('online', this.#onNetwork);
     addEventListener('offline', this.#onNetwork);
     if (provider.wsconnected) this.#onStatus({ status: 'connected' });
-    else this.#startDownTimer();
   }
 
   readonly #onStatus = ({ status }: { status: SocketStatus }): void => {
     this.#socket = status;
-    if (status === 'connected') {
-      this.#hasConnected = true;
-      this.#downForLong = false;
-      clearTimeout(this.#downTimer);
-      this.#downTimer = undefined;
-    } else {
-      this.#startDownTimer();
-    }
+    if (status === 'connected') this.#dropped = false;
   };
 
-  #startDownTimer(): void {
-    if (this.#downTimer !== undefined) return;
-    this.#downTimer = setTimeout(() => {
-      this.#downForLong = true;
-    }, OFFLINE_AFTER_MS);
-  }
+  /** Every socket that closes, including one that never opened (the server is down). */
+  readonly #onClose = (): void => {
+    this.#dropped = true;
+  };
 
   readonly #onClosed = (event: { code: number; reason: string }): void => {
     this.#refused = { code: event.code, reason: event.reason };
@@ -65,8 +53,8 @@ export class ConnectionMonitor {
   };
 
   destroy(): void {
-    clearTimeout(this.#downTimer);
     this.#provider.off('status', this.#onStatus);
+    this.#provider.off('connection-close', this.#onClose);
     this.#provider.off('closed', this.#onClosed);
     removeEventListener('online', this.#onNetwork);
     removeEventListener('offline', this.#onNetwork);

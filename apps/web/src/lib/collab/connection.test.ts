@@ -5,24 +5,28 @@ import { describeConnection, type ConnectionFacts } from './connection.js';
 const base: ConnectionFacts = {
   socket: 'connecting',
   browserOnline: true,
-  hasConnected: false,
-  downForLong: false,
+  dropped: false,
   refused: null,
 };
 
 describe('describeConnection', () => {
   it('says Connected when the socket is open', () => {
-    expect(describeConnection({ ...base, socket: 'connected', hasConnected: true })).toEqual({ kind: 'connected', label: 'Connected' });
+    expect(describeConnection({ ...base, socket: 'connected' })).toEqual({ kind: 'connected', label: 'Connected' });
   });
 
-  it('says Reconnecting… during a short drop', () => {
-    expect(describeConnection({ ...base, socket: 'disconnected', hasConnected: true }).label).toBe('Reconnecting…');
+  it('says Connecting… while the first attempt is on its way', () => {
+    expect(describeConnection(base)).toEqual({ kind: 'connecting', label: 'Connecting…' });
   });
 
-  it('says Offline after a long drop or when the browser is offline', () => {
-    expect(describeConnection({ ...base, socket: 'connecting', hasConnected: true, downForLong: true }).label).toBe('Offline');
+  it('says Offline the moment the socket drops, and while attempts fail', () => {
+    expect(describeConnection({ ...base, socket: 'disconnected', dropped: true })).toEqual({ kind: 'offline', label: 'Offline' });
+    // The provider is already trying again: still offline until a socket is open.
+    expect(describeConnection({ ...base, socket: 'connecting', dropped: true }).kind).toBe('offline');
+  });
+
+  it('says Offline when the browser knows it is offline, even with a socket that looks open', () => {
     expect(describeConnection({ ...base, browserOnline: false }).label).toBe('Offline');
-    expect(describeConnection({ ...base, socket: 'connected', hasConnected: true, browserOnline: false }).label).toBe('Offline');
+    expect(describeConnection({ ...base, socket: 'connected', browserOnline: false }).label).toBe('Offline');
   });
 
   it('explains a refusal by close code', () => {

@@ -7,15 +7,17 @@ export interface ConnectionFacts {
   socket: SocketStatus;
   /** navigator.onLine: false is reliable, true only means "maybe". */
   browserOnline: boolean;
-  /** Whether the socket was ever open in this session. */
-  hasConnected: boolean;
-  /** The socket has been down longer than a blip. */
-  downForLong: boolean;
+  /**
+   * A socket closed, or an attempt to open one failed, since the last time
+   * one was open: the server is out of reach, whether it was reached
+   * before in this page or not (a page opened while offline).
+   */
+  dropped: boolean;
   /** Set when the server refused us with a 44xx code; the provider stops retrying. */
   refused: { code: number; reason: string } | null;
 }
 
-export type ConnectionKind = 'connected' | 'connecting' | 'reconnecting' | 'offline' | 'refused';
+export type ConnectionKind = 'connected' | 'connecting' | 'offline' | 'refused';
 
 export interface ConnectionView {
   kind: ConnectionKind;
@@ -23,9 +25,6 @@ export interface ConnectionView {
   /** Why the server refused the connection; only for `refused`. */
   detail?: string;
 }
-
-/** A short blip (a server restart) shows "Reconnecting…" rather than "Offline". */
-export const OFFLINE_AFTER_MS = 3000;
 
 export function describeRefusal(code: number, reason: string): string {
   switch (code) {
@@ -47,7 +46,8 @@ export function describeConnection(facts: ConnectionFacts): ConnectionView {
   // A socket can look open for a while after the network went away; the browser knows first.
   if (!facts.browserOnline) return { kind: 'offline', label: 'Offline' };
   if (facts.socket === 'connected') return { kind: 'connected', label: 'Connected' };
-  if (facts.downForLong) return { kind: 'offline', label: 'Offline' };
-  if (!facts.hasConnected) return { kind: 'connecting', label: 'Connecting…' };
-  return { kind: 'reconnecting', label: 'Reconnecting…' };
+  // Offline the moment the socket drops, even if it is back a second later
+  // (a server restart): what is typed now waits, and the person should know.
+  if (facts.dropped) return { kind: 'offline', label: 'Offline' };
+  return { kind: 'connecting', label: 'Connecting…' };
 }

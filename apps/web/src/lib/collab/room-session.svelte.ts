@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import { isLanguage, MetaKey, RoomDocument, type Language, type Role, type RoomEvent } from '@interview/protocol';
+import { DocumentChannel, isLanguage, MetaKey, RoomDocument, type Language, type Role, type RoomEvent } from '@interview/protocol';
 import { reportError } from '../report.js';
 import { applyRunEvent, type LatestRun } from '../run/latest-run.js';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
+import { DocumentSaving } from './document-saving.svelte.js';
+import { localCopyName } from './local-copy.js';
 import { Presence } from './presence.svelte.js';
 import { RoomEventChannel } from './room-events.js';
 
@@ -13,6 +15,11 @@ export interface RoomSessionOptions {
   token: string;
   name: string;
   role: Role;
+  /**
+   * The page opened from what this browser kept (the server was out of
+   * reach): the first connection catches up like a reconnect.
+   */
+  resumed?: boolean;
 }
 
 /** The relay's socket endpoint on the origin that served the page. */
@@ -22,8 +29,9 @@ export function relayUrl(location: Pick<Location, 'protocol' | 'host'>): string 
 
 /**
  * One participant's live connection to a room: the shared document, the
- * socket, presence, room events and the connection state. The server seeds
- * the document; this client never writes initial content.
+ * socket, presence, room events, the connection state and where changes
+ * stand (`saving`, with this browser's copy of the document). The server
+ * seeds the document; this client never writes initial content.
  */
 export class RoomSession {
   readonly doc = new Y.Doc();
@@ -35,12 +43,12 @@ export class RoomSession {
   readonly presence: Presence;
   readonly provider: WebsocketProvider;
   readonly connection: ConnectionMonitor;
+  readonly saving: DocumentSaving;
   readonly events: RoomEventChannel;
 
   /** null until the server's state arrived (it seeds the language). */
   language: Language | null = $state(null);
-  /** True once the first full sync completed; stays true across reconnects. */
-  loaded = $state(false);
+  #synced = $state(false);
   latestRun: LatestRun | null = $state.raw(null);
 
   readonly #unsubscribeRun: () => void;
@@ -59,6 +67,13 @@ export class RoomSession {
       disableBc: true,
       connect: false,
     });
+    this.saving = new DocumentSaving({
+      provider: this.provider,
+      doc: this.doc,
+      localCopy: localCopyName(options.roomId, DocumentChannel.main, options.role),
+    });
+    // A resumed page's room info and panels came from before the drop: its first connection is a reconnect.
+    this.#wasConnected = options.resumed ?? false;
     this.events = new RoomEventChannel(this.provider);
     this.#unsubscribeRun = this.events.subscribe((event) => this.#apply(event));
     this.connection = new ConnectionMonitor(this.provider);
@@ -67,6 +82,14 @@ export class RoomSession {
     this.provider.on('sync', this.#onSync);
     this.provider.on('status', this.#onStatus);
     this.provider.connect();
+  }
+
+  /**
+   * The code can be shown: the first full sync completed, or this
+   * browser's copy brought back a state from the server. Stays true across reconnects.
+   */
+  get loaded(): boolean {
+    return this.#synced || this.saving.restored;
   }
 
   #apply(event: RoomEvent): void {
@@ -91,8 +114,9 @@ export class RoomSession {
   }
 
   /**
-   * Called each time the socket is open again after a drop: what was missed
-   * meanwhile (a status change, runs, signals) has to be read from the server.
+   * Called each time the socket is open again after a drop, and on the first
+   * connection of a resumed page: what was missed meanwhile (a status
+   * change, runs, signals) has to be read from the server.
    */
   onReconnect(listener: () => void): () => void {
     this.#reconnectListeners.add(listener);
@@ -111,7 +135,7 @@ export class RoomSession {
   };
 
   readonly #onSync = (synced: boolean): void => {
-    if (synced) this.loaded = true;
+    if (synced) this.#synced = true;
   };
 
   /** Changes the language for everyone in the room. */
@@ -133,6 +157,7 @@ export class RoomSession {
     this.provider.off('status', this.#onStatus);
     this.meta.unobserve(this.#readMeta);
     this.connection.destroy();
+    this.saving.destroy();
     this.events.destroy();
     this.presence.destroy();
     this.provider.destroy();

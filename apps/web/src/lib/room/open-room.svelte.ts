@@ -1,6 +1,7 @@
 import { channelRights, type RoomInfo } from '@interview/protocol';
 import { fetchClientConfig } from '../api.js';
 import { ChannelSession } from '../collab/channel-session.svelte.js';
+import type { DocumentSaving } from '../collab/document-saving.svelte.js';
 import { readAwarenessUser } from '../collab/participants.js';
 import { RoomSession } from '../collab/room-session.svelte.js';
 import { SettingsState } from '../collab/settings-state.svelte.js';
@@ -17,6 +18,8 @@ export interface OpenRoomOptions {
   token: string;
   name: string;
   info: RoomInfo;
+  /** `info` is what this tab remembered: the server was out of reach when the page opened. */
+  resumed?: boolean;
   /** Where the runners' sandbox frames live. */
   runnerHost: HTMLElement;
 }
@@ -26,7 +29,9 @@ export interface OpenRoomOptions {
  * down together: the main session, the Markdown channels, the settings,
  * the interview status, running code, and by role either the signals this
  * browser reports (candidates) or the signals and run history it shows
- * (interviewers). The page only renders it.
+ * (interviewers). `unsynced` and `keptLocally` sum up where this
+ * participant's changes stand across every document they write. The page
+ * only renders it.
  */
 export class OpenRoom {
   readonly session: RoomSession;
@@ -45,12 +50,13 @@ export class OpenRoom {
   running: RoomRun | null = $state.raw(null);
 
   readonly #stopCapture: () => void;
+  #stopConfigRetry: (() => void) | null = null;
   #disposed = false;
 
-  constructor({ roomId, token, name, info, runnerHost }: OpenRoomOptions) {
+  constructor({ roomId, token, name, info, resumed = false, runnerHost }: OpenRoomOptions) {
     const { role } = info;
     const interviewer = role === 'interviewer';
-    this.session = new RoomSession({ roomId, token, name, role });
+    this.session = new RoomSession({ roomId, token, name, role, resumed });
     const channel = { roomId, token, name, role, user: readAwarenessUser(this.session.awareness.getLocalState()) };
     this.statement = new ChannelSession({ ...channel, channel: 'statement' });
     this.notes = channelRights('notes', role).read ? new ChannelSession({ ...channel, channel: 'notes' }) : null;
@@ -66,12 +72,43 @@ export class OpenRoom {
       this.signalTracker = null;
       this.#stopCapture = () => {};
     }
+    this.#loadRunners(runnerHost);
+  }
+
+  /** Every document this participant writes, with where its changes stand. */
+  get #writable(): DocumentSaving[] {
+    const writable = [this.session.saving];
+    if (this.statement.canWrite) writable.push(this.statement.saving);
+    if (this.notes?.canWrite) writable.push(this.notes.saving);
+    return writable;
+  }
+
+  /** Changes the server has not confirmed, in any document this participant writes. Reactive. */
+  get unsynced(): boolean {
+    return this.#writable.some((saving) => saving.unsynced);
+  }
+
+  /** This browser keeps a copy of every document this participant writes. Reactive. */
+  get keptLocally(): boolean {
+    return this.#writable.every((saving) => saving.keptLocally);
+  }
+
+  #loadRunners(runnerHost: HTMLElement): void {
     fetchClientConfig().then(
       (config) => {
         if (this.#disposed) return;
         this.running = new RoomRun(this.session, runnerHost, config, () => this.settings.timeLimitSeconds);
       },
-      (error: unknown) => reportError('could not load the runner configuration', error),
+      (error: unknown) => {
+        if (this.#disposed) return;
+        reportError('could not load the runner configuration', error);
+        // A page opened while the server was out of reach gets its runners when the server is back.
+        const stop = this.session.onReconnect(() => {
+          stop();
+          this.#loadRunners(runnerHost);
+        });
+        this.#stopConfigRetry = stop;
+      },
     );
   }
 
@@ -83,6 +120,7 @@ export class OpenRoom {
 
   destroy(): void {
     this.#disposed = true;
+    this.#stopConfigRetry?.();
     this.#stopCapture();
     this.running?.dispose();
     this.running = null;
