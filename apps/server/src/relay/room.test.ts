@@ -10,6 +10,7 @@ import {
   CloseCode,
   encodeAwarenessFrame,
   encodeDocumentUpdate,
+  encodeSyncStep1,
   MessageType,
   RecordLimits,
   RoomDocument,
@@ -278,6 +279,25 @@ describe('Room: stored before relayed', () => {
     store.release();
     await until(() => bo.synced, 'Bo to sync');
     expect(bo.text.toString()).toBe(`# pending\n${STARTER_CODE.python}`);
+  });
+
+  it('answers a participant’s own sync step 1 mid-session only after its earlier edits are stored: the client’s save receipt', async () => {
+    const { store, joined } = await openRoom();
+    const ada = await joined('Ada', 'interviewer');
+    const cleo = await joined('Cleo', 'candidate');
+    const stepsBefore = ada.decoded.filter((frame) => frame.kind === 'update').length;
+    store.mode = 'hold';
+    ada.text.insert(0, '# unsaved\n');
+    await until(() => store.held.length === 1, 'the write to start');
+    ada.send(encodeSyncStep1(Y.encodeStateVector(ada.doc)));
+    // Events are relayed at once: once Cleo has Ada's marker, the relay has handled her step 1 too.
+    ada.sendEvent(stop('after-step-1'));
+    await until(() => cleo.events.length === 1, 'Ada’s marker event');
+    expect(ada.decoded.filter((frame) => frame.kind === 'update')).toHaveLength(stepsBefore);
+
+    store.release();
+    await until(() => ada.decoded.filter((frame) => frame.kind === 'update').length === stepsBefore + 1, 'the answer to Ada’s step 1');
+    expect(store.held).toHaveLength(0);
   });
 
   it('stores each edit with its author’s role and name', async () => {
