@@ -5,11 +5,14 @@
  * writer and two receivers whose sockets only count bytes; the writer frames
  * are the relay benchmark's pre-encoded typing stream, handed to the rooms
  * in bursts of `--burst` per event-loop turn (as a busy poll phase hands
- * them over). It prints the main thread's CPU time per update (from
- * `process.cpuUsage`, so other processes do not count) and the time from a
- * frame's arrival to its relay, and does so `--reps` times.
+ * them over), as fast as it takes them or at `--rate` updates per second.
+ * It prints the process's CPU time per update (every thread, from
+ * `process.cpuUsage`, so other processes do not count), how busy the event
+ * loop was (`eventLoopUtilization`: what is left of it is the headroom that
+ * keeps queues short), and the time from a frame's arrival to its relay,
+ * `--reps` times.
  *
- *   pnpm bench:relay-path [--rooms=500] [--updates=100000] [--burst=10] [--reps=3]
+ *   pnpm bench:relay-path [--rooms=500] [--updates=100000] [--burst=10] [--rate=10000] [--reps=3]
  *
  * It complements `pnpm bench:relay`: socket costs are the same for every
  * relay; this isolates what ours adds (validation, Yjs, storage, ordering).
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '500' },
     updates: { type: 'string', default: '100000' },
     burst: { type: 'string', default: '10' },
+    rate: { type: 'string' },
     reps: { type: 'string', default: '3' },
   },
 });
@@ -37,7 +41,8 @@ const rooms = Number(values.rooms);
 const updates = Number(values.updates);
 const burst = Number(values.burst);
 const reps = Number(values.reps);
-for (const [name, value] of Object.entries({ rooms, updates, burst, reps })) {
+const rate = values.rate === undefined ? null : Number(values.rate);
+for (const [name, value] of Object.entries({ rooms, updates, burst, reps, ...(rate === null ? {} : { rate }) })) {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`--${name} must be a positive whole number`);
 }
 
@@ -95,31 +100,36 @@ async function once(rep: number): Promise<void> {
   }
 
   const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
   let sent = 0;
   await new Promise<void>((resolve) => {
     const turn = () => {
-      for (let i = 0; i < burst && sent < total; i++, sent++) {
+      // Paced: only what is due by now, at most a burst per turn.
+      const due = rate === null ? total : Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (let i = 0; i < burst && sent < due; i++, sent++) {
         // Round-robin over rooms: update k of every room before update k + 1 of any.
         const r = sent % rooms;
         const k = Math.floor(sent / rooms);
         arrival[r * perRoom + k] = performance.now();
         loaded[r]!.room.receive(loaded[r]!.writer, stream.frames[k]!);
       }
-      if (sent < total) setImmediate(turn);
-      else resolve();
+      if (sent >= total) resolve();
+      else if (rate !== null && sent >= Math.floor(((performance.now() - started) / 1000) * rate)) setTimeout(turn, 1);
+      else setImmediate(turn);
     };
     setImmediate(turn);
   });
   await allDelivered;
   const elapsed = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const loop = performance.eventLoopUtilization(loopBefore);
   const latency = new Float64Array(total);
   for (let i = 0; i < total; i++) latency[i] = relayed[i]! - arrival[i]!;
   latency.sort();
   console.log(
     `rep ${rep + 1}: ${((cpu.user + cpu.system) / total).toFixed(1)} µs CPU per update (user ${(cpu.user / total).toFixed(1)}, system ${(cpu.system / total).toFixed(1)}), ` +
-      `${Math.round(total / (elapsed / 1000)).toLocaleString('en')} updates/s, arrival → relay p50/p99 ${percentile(latency, 50).toFixed(3)}/${percentile(latency, 99).toFixed(3)} ms, ` +
+      `${Math.round(total / (elapsed / 1000)).toLocaleString('en')} updates/s, event loop busy ${(loop.utilization * 100).toFixed(0)} %, arrival → relay p50/p99 ${percentile(latency, 50).toFixed(3)}/${percentile(latency, 99).toFixed(3)} ms, ` +
       `${(bytesOut / 1024 / 1024).toFixed(1)} MiB out`,
   );
   finished = true;
@@ -129,5 +139,5 @@ async function once(rep: number): Promise<void> {
   removeDir(dir);
 }
 
-console.log(`${rooms} rooms, ${perRoom} updates each (${(rooms * perRoom).toLocaleString('en')} in all), bursts of ${burst} per event-loop turn, main channel, SQLite in a temporary folder`);
+console.log(`${rooms} rooms, ${perRoom} updates each (${(rooms * perRoom).toLocaleString('en')} in all), bursts of ${burst} per event-loop turn${rate === null ? ', as fast as taken' : `, ${rate.toLocaleString('en')} updates/s`}, main channel, SQLite in a temporary folder`);
 for (let rep = 0; rep < reps; rep++) await once(rep);
