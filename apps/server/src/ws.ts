@@ -119,18 +119,42 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
       ws.on('message', (data, isBinary) => {
         if (!isBinary) {
           connection.close(CloseCode.BadMessage, 'text frames are not accepted');
-          room?.leave(connection);
+          if (room) leave(room);
           return;
         }
         const bytes = toBytes(data);
-        if (room) room.receive(connection, bytes);
+        if (room) deliver(room, bytes);
         else early.push(bytes);
       });
       ws.on('close', (code) => {
         connection.closed = true;
-        room?.leave(connection);
+        if (room) leave(room);
         logger.info('participant-left', { ...log, code });
       });
+
+      /**
+       * Hands one frame to the room. The room refuses bad frames itself; this
+       * catches what it did not foresee, because an exception thrown from a
+       * socket's event handler would end the process and every room with it.
+       */
+      function deliver(joined: Room, bytes: Uint8Array): void {
+        try {
+          joined.receive(connection, bytes);
+        } catch (error) {
+          logger.error('message-failed', { ...log, bytes: bytes.byteLength, type: bytes[0] ?? null, ...errorFields(error) });
+          // Refused like a bad frame (44xx): a client whose frame fails every time must not reconnect to resend it.
+          connection.close(CloseCode.BadMessage, 'the relay could not handle this message');
+          leave(joined);
+        }
+      }
+
+      function leave(joined: Room): void {
+        try {
+          joined.leave(connection);
+        } catch (error) {
+          logger.error('leave-failed', { ...log, ...errorFields(error) });
+        }
+      }
 
       registry.join(roomId, connection, channel).then(
         (joined) => {
@@ -140,7 +164,7 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
           }
           room = joined;
           logger.info('participant-joined', log);
-          for (const bytes of early.splice(0)) joined.receive(connection, bytes);
+          for (const bytes of early.splice(0)) deliver(joined, bytes);
         },
         (error: unknown) => {
           logger.error('room-load-failed', { ...log, ...errorFields(error) });

@@ -10,6 +10,7 @@ import {
   encodeSyncStep2,
   type ClientFrame,
 } from './frames.js';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 import { MessageType, SyncMessageType } from './message-types.js';
 import type { RoomEvent } from './room-events.js';
 
@@ -139,6 +140,31 @@ describe('decodeClientFrame: every kind a client may send', () => {
 });
 
 describe('decodeClientFrame: refusals name what is wrong', () => {
+  it('refuses an awareness update that is malformed inside or whose state nests too deep', () => {
+    const deepState = frame((e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint(e, 1234);
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarString(e, `{"cursor":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    });
+    expect(expectRefused(encodeAwarenessFrame(deepState))).toBe(`awareness state is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    // Claims two entries, carries one.
+    const short = concat([2], AWARENESS.subarray(1));
+    expect(expectRefused(encodeAwarenessFrame(short))).toMatch(/^malformed awareness update/);
+  });
+
+  it('refuses a room event nested deeper than MAX_JSON_DEPTH, even in a field the relay would drop', () => {
+    const deep = (depth: number) => `{"type":"stop-execution","payload":{"runId":"r","extra":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const event = (json: string) =>
+      frame((e) => {
+        encoding.writeVarUint(e, MessageType.RoomEvent);
+        encoding.writeVarString(e, json);
+      });
+    expect(expectFrame(event(deep(MAX_JSON_DEPTH - 2)))).toEqual({ kind: 'event', event: { type: 'stop-execution', payload: { runId: 'r' } } });
+    expect(expectRefused(event(deep(MAX_JSON_DEPTH - 1)))).toBe(`room event is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    expect(expectRefused(event(deep(100_000)))).toBe(`room event is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+
   it('refuses an empty frame', () => {
     expect(expectRefused(new Uint8Array(0))).toMatch(/malformed frame/);
   });

@@ -1,5 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { awarenessUpdateShapeProblem } from './awareness-update.js';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from './json-depth.js';
 import { MessageType, SyncMessageType } from './message-types.js';
 import { validateRoomEvent, type RoomEvent, type ValidationResult } from './room-events.js';
 
@@ -62,6 +64,8 @@ export function readRoomEvent(decoder: decoding.Decoder): ValidationResult<RoomE
   }
   if (decoder.pos > decoder.arr.length) return { ok: false, reason: 'room event is longer than the frame' };
   if (decoding.hasContent(decoder)) return { ok: false, reason: 'trailing bytes after room event' };
+  // JSON.parse copes with any depth, but what handles the value afterwards may recurse.
+  if (jsonNestingExceeds(json, MAX_JSON_DEPTH)) return { ok: false, reason: `room event is nested deeper than ${MAX_JSON_DEPTH} levels` };
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -109,8 +113,11 @@ export function decodeClientFrame(data: Uint8Array): ValidationResult<ClientFram
         }
         return { ok: false, reason: `unknown sync message type ${step}` };
       }
-      case MessageType.Awareness:
-        return { ok: true, value: { kind: 'awareness', update: readBytes(decoder, 'awareness update') } };
+      case MessageType.Awareness: {
+        const update = readBytes(decoder, 'awareness update');
+        const problem = awarenessUpdateShapeProblem(update);
+        return problem ? { ok: false, reason: problem } : { ok: true, value: { kind: 'awareness', update } };
+      }
       case MessageType.QueryAwareness:
         if (decoding.hasContent(decoder)) return { ok: false, reason: 'trailing bytes after query-awareness' };
         return { ok: true, value: { kind: 'query-awareness' } };
