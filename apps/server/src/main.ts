@@ -64,7 +64,6 @@ async function openBackends(config: Config, logger: Logger): Promise<Backends> {
     ? await PostgresRoomStore.open(config.databaseUrl, { onIdleError: (error) => logger.warn('storage-connection-lost', errorFields(error)) })
     : new SqliteRoomStore(config.dataDir, {
         onCheckpointerFailure: (error) => logger.warn('storage-checkpointer-failed', { ...errorFields(error), fallback: 'checkpoints on the relay thread' }),
-        onWriterFailure: (error) => logger.error('storage-writer-failed', { ...errorFields(error), fallback: 'commits on the relay thread' }),
       });
   const bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, logger) : null;
   if (config.databaseUrl && !bus) logger.info('single-instance', { reason: 'DATABASE_URL is set without REDIS_URL: rooms are not shared with other instances' });

@@ -134,14 +134,9 @@ export const SQLITE_FILE = 'interview.sqlite';
 export interface SqliteStoreOptions {
   /** Checkpoints moved back onto the store's own connection after the checkpointer failed. */
   onCheckpointerFailure?: (error: Error) => void;
-  /** The writer thread stopped working: writes in flight failed, later ones commit on the store's own thread. */
-  onWriterFailure?: (error: Error) => void;
 }
 
-/**
- * Every statement that writes, by name: they run on the writer thread
- * (SqliteWriter), which prepares them on its own connection.
- */
+/** Every statement that writes, by name, for SqliteWriter. */
 const WRITES = {
   insertRoom: `INSERT INTO rooms (id, title, language, interviewer_token_hash, candidate_token_hash, created_at, ended_at, ended_by)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -172,15 +167,6 @@ function call(statement: keyof typeof WRITES, ...params: StatementCall['params']
 }
 
 
-/**
- * Batches of at most this many writes commit on the relay's thread when the
- * writer thread is idle. Measured with the relay benchmark: one or two
- * updates per turn is a quiet room, where the round trip to the worker
- * costs more than the commit; past that the commits' page writes are
- * better off beside the event loop.
- */
-const INLINE_WRITES = 2;
-
 /** SQLite's own default: checkpoint once the WAL holds this many pages. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -188,10 +174,9 @@ const AUTOCHECKPOINT_PAGES = 1000;
  * The default store: one SQLite file in the data folder, in WAL mode.
  * `synchronous=NORMAL` keeps every committed transaction across a process
  * crash (only an OS crash or power loss can lose the last commits).
- * Writes made in the same turn of the event loop share one commit, on a
- * worker thread (`SqliteWriter`) unless there are very few of them and it
- * is idle. Checkpoints, where the fsyncs are, run on another thread
- * (`WalCheckpointer`).
+ * Writes made in the same turn of the event loop share one commit
+ * (`SqliteWriter`). Checkpoints, where the fsyncs are, run on a worker
+ * thread (`WalCheckpointer`), never inside a commit.
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
@@ -209,13 +194,7 @@ export class SqliteRoomStore implements RoomStore {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db, dataDir);
     this.db.pragma('wal_autocheckpoint = 0');
-    this.writer = new SqliteWriter({
-      file,
-      statements: WRITES,
-      onFailure: (error) => options.onWriterFailure?.(error),
-      // Only ever while the worker is idle, so neither connection waits for the other's write lock.
-      inline: { db: this.db, maxWrites: INLINE_WRITES },
-    });
+    this.writer = new SqliteWriter(this.db, WRITES);
     this.checkpointer = new WalCheckpointer({
       file,
       onFailure: (error) => {
@@ -421,14 +400,12 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async ping(): Promise<void> {
-    // A write with no statements still takes the write lock and commits:
-    // the file is writable and the writer thread is alive.
-    if (!this.db.open) throw new Error('the SQLite store is closed');
-    await this.writer.write([], 'worker');
+    // A write with no statements still takes the write lock and commits: the file is writable.
+    await this.writer.write([]);
   }
 
   async close(): Promise<void> {
-    await this.writer.stop();
+    this.writer.close();
     await this.checkpointer.stop();
     this.db.close();
   }

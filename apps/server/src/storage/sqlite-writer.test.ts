@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '@interview/test-support';
 import { batchRunner, SqliteWriter } from './sqlite-writer.js';
 
 const STATEMENTS = { insert: 'INSERT INTO items (id, label) VALUES (?, ?)', relabel: 'UPDATE items SET label = ? WHERE id = ?' };
@@ -53,44 +52,22 @@ describe('batchRunner', () => {
 });
 
 describe('SqliteWriter', () => {
-  it('keeps writing on its own thread when the worker cannot', async () => {
+  it('commits the writes of one turn together, in the order they were made, and refuses writes once closed', async () => {
     const { db } = database();
-    const failures: Error[] = [];
-    const writer = new SqliteWriter({
-      file: join(tmpdir(), 'interview-writer-missing', 'none.sqlite'),
-      statements: STATEMENTS,
-      onFailure: (error) => failures.push(error),
-      inline: { db, maxWrites: 1 },
-    });
-    cleanups.push(() => writer.stop());
-    await waitFor(() => failures.length > 0, { what: 'the worker to report that it cannot open the file' });
-    expect(failures[0]!.message).toMatch(/could not start/);
-    // More writes than `maxWrites` in one turn: with the worker gone, they still commit, here.
-    const outcomes = await Promise.all([1, 2, 3].map((id) => writer.write([{ statement: 'insert', params: [id, `item ${id}`] }])));
-    expect(outcomes.map((outcome) => outcome.lastInsertRowid)).toEqual([1, 2, 3]);
-    expect(writer.committed.worker).toBe(0);
-    expect(labels(db)).toHaveLength(3);
-  });
-
-  it('without a connection of its own, fails every write once the worker is gone', async () => {
-    const failures: Error[] = [];
-    const writer = new SqliteWriter({ file: join(tmpdir(), 'interview-writer-missing', 'none.sqlite'), statements: STATEMENTS, onFailure: (error) => failures.push(error) });
-    cleanups.push(() => writer.stop());
-    await waitFor(() => failures.length > 0, { what: 'the worker to report that it cannot open the file' });
-    await expect(writer.write([{ statement: 'insert', params: [1, 'x'] }])).rejects.toThrow(/could not start/);
-  });
-
-  it('commits through the worker in the order the writes were made, and refuses writes after stop', async () => {
-    const { file, db } = database();
-    const writer = new SqliteWriter({ file, statements: STATEMENTS, onFailure: (error) => expect.fail(error.message) });
+    const writer = new SqliteWriter(db, STATEMENTS);
     const first = writer.write([{ statement: 'insert', params: [1, 'a'] }]);
     const second = writer.write([{ statement: 'relabel', params: ['b', 1] }]);
+    const failing = writer.write([{ statement: 'insert', params: [1, 'duplicate'] }]);
+    // Nothing before the end of the turn.
+    expect(labels(db)).toEqual([]);
     await Promise.all([first, second]);
+    await expect(failing).rejects.toMatchObject({ name: 'SqliteWriteError', code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(writer.commits).toBe(1);
     const third = writer.write([{ statement: 'relabel', params: ['c', 1] }]);
-    await writer.stop();
-    await third;
+    // Closing commits what is queued.
+    writer.close();
+    await expect(third).resolves.toMatchObject({ changes: 1 });
     expect(labels(db)).toEqual([{ id: 1, label: 'c' }]);
-    expect(writer.committed).toEqual({ inline: 0, worker: 2 });
     await expect(writer.write([{ statement: 'insert', params: [2, 'late'] }])).rejects.toThrow(/closed/);
   });
 });

@@ -1,5 +1,5 @@
-import type { Worker } from 'node:worker_threads';
-import { startSqliteWorker } from './sqlite-worker.js';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. With
@@ -11,6 +11,10 @@ import { startSqliteWorker } from './sqlite-worker.js';
  * checkpoints on a timer, and the relay's connection never does
  * (`wal_autocheckpoint = 0`, set by the store). A PASSIVE checkpoint takes
  * no writer lock, so commits go on while it syncs.
+ *
+ * The worker is a short script evaluated from a string so that it runs the
+ * same from the TypeScript sources (tests) and from the build; it loads the
+ * SQLite driver by the path this module resolves.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -62,7 +66,13 @@ export class WalCheckpointer {
   private failed = false;
 
   constructor(private readonly options: WalCheckpointerOptions) {
-    this.worker = startSqliteWorker(WORKER_SOURCE, { file: options.file, intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS });
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, file: options.file, intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS },
+    });
+    // Not a reason to keep the process alive: the store's close() stops it (and refs it while waiting).
+    this.worker.unref();
     this.worker.on('message', (message: { kind?: unknown; message?: unknown }) => {
       if (message.kind === 'error') this.fail(new Error(`WAL checkpoint failed: ${String(message.message)}`));
     });
