@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  freePort,
   makeTempDir,
   removeDir,
   serverEntry,
@@ -77,19 +77,6 @@ export interface Target {
   /** Whether a room's document survives its last client leaving (read back from storage). */
   keepsRoomsAfterLastLeave: boolean;
   start(): Promise<RunningTarget>;
-}
-
-/** A free TCP port on loopback, for servers that cannot be told to pick one and report it. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => (port > 0 ? done(port) : fail(new Error('no free port'))));
-    });
-  });
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
