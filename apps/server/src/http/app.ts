@@ -6,6 +6,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { RoomStore } from '../storage/room-store.js';
 import { apiRoutes, type ApiOptions } from './api-routes.js';
+import { bodyFailure, requireJsonBody } from './body-errors.js';
 import { FailedAttemptLimit } from './passcode-attempts.js';
 import { requestLog } from './request-log.js';
 import { runnerRoutes, type PyodideAssets, type RunnerHarness } from './runner-routes.js';
@@ -41,6 +42,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.set('etag', 'strong');
   app.use(requestLog(logger));
   app.use(securityHeaders);
+  app.use('/api', requireJsonBody);
   // Questions carry a statement and starter code; everything else is small.
   app.use('/api/questions', express.json({ limit: '256kb', strict: true }));
   app.use(express.json({ limit: '16kb', strict: true }));
@@ -70,13 +72,24 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
 
   const indexHtml = join(webDistDir, 'index.html');
+  const serviceWorker = join(webDistDir, 'sw.js');
   if (existsSync(indexHtml)) {
     // Hashed file names never change content: cache them for a year.
     app.use('/assets', express.static(join(webDistDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
-    app.use(express.static(webDistDir, { index: false, maxAge: 0 }));
     // A Pyodide mirror on another origin is where the page downloads the runtime from.
     const mirror = /^https?:\/\//.test(options.pyodide.baseUrl) ? [new URL(options.pyodide.baseUrl).origin] : [];
     const pageCsp = appCsp(mirror);
+    app.use(
+      express.static(webDistDir, {
+        index: false,
+        maxAge: 0,
+        setHeaders(res, path) {
+          // A worker's policy is the one its script arrives with: the service
+          // worker fetches the app's files (and the mirror's) as the page does.
+          if (path === serviceWorker) res.setHeader('Content-Security-Policy', pageCsp);
+        },
+      }),
+    );
     const sendPage = (res: express.Response, status: number) => {
       res.status(status);
       res.setHeader('Content-Security-Policy', pageCsp);
@@ -98,14 +111,22 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.status(404).json({ error: 'not found' } satisfies ApiError);
   });
 
-  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
-    if (status >= 400 && status < 500) {
-      const message = status === 413 ? 'the request body is too large' : 'the request body is not valid JSON';
-      res.status(status).json({ error: message } satisfies ApiError);
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    // A body the client sent wrong is its fault and not logged beyond the
+    // request log's line: the parser's message may quote the body.
+    const failure = bodyFailure(error);
+    if (failure) {
+      res.status(failure.status).json({ error: failure.error } satisfies ApiError);
       return;
     }
-    logger.error('request-failed', errorFields(error));
+    // Other client faults express detects itself, such as a path that is not valid percent-encoding.
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: 'the request is malformed' } satisfies ApiError);
+      return;
+    }
+    // The path without its query string, which may carry a token.
+    logger.error('request-failed', { method: req.method, path: req.originalUrl.split('?')[0], ...errorFields(error) });
     res.status(500).json({ error: 'internal error' } satisfies ApiError);
   };
   app.use(onError);
