@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       publicUrl: null,
       maxMessageBytes: 1024 * 1024,
       snapshotEvery: 500,
+      heartbeatMs: 30_000,
       pyodideBase: null,
       webDistDir: resolve('/opt/app/web/dist'),
       logLevel: 'info',
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         PUBLIC_URL: 'https://interviews.example.com',
         MAX_MESSAGE_BYTES: '65536',
         SNAPSHOT_EVERY: '50',
+        HEARTBEAT_MS: '5000',
         PYODIDE_BASE: 'https://cdn.example.com/pyodide/v0.28.0',
         WEB_DIST_DIR: '/srv/web',
         LOG_LEVEL: 'debug',
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://interviews.example.com',
       maxMessageBytes: 65536,
       snapshotEvery: 50,
+      heartbeatMs: 5000,
       pyodideBase: 'https://cdn.example.com/pyodide/v0.28.0/',
       webDistDir: '/srv/web',
       logLevel: 'debug',
@@ -117,6 +120,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) }, defaults).maxMessageBytes).toBe(64 * 1024 * 1024);
     expect(loadConfig({ SNAPSHOT_EVERY: '10' }, defaults).snapshotEvery).toBe(10);
     expect(loadConfig({ SNAPSHOT_EVERY: '1000000' }, defaults).snapshotEvery).toBe(1_000_000);
+    expect(loadConfig({ HEARTBEAT_MS: '100' }, defaults).heartbeatMs).toBe(100);
+    expect(loadConfig({ HEARTBEAT_MS: '300000' }, defaults).heartbeatMs).toBe(300_000);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '1' }, defaults).passcodeAttemptsPerMinute).toBe(1);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '10000' }, defaults).passcodeAttemptsPerMinute).toBe(10_000);
   });
@@ -129,6 +134,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: '',
       MAX_MESSAGE_BYTES: '',
       SNAPSHOT_EVERY: '',
+      HEARTBEAT_MS: '',
       PYODIDE_BASE: '',
       WEB_DIST_DIR: '',
       LOG_LEVEL: '',

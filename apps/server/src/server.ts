@@ -53,7 +53,13 @@ export function createAppServer(config: Config, { store, storage, bus }: Backend
     deployment: { instanceId: config.instanceId, storage, bus: () => bus?.state ?? 'local' },
   });
   const httpServer = createServer(app);
-  const relay = attachWebSocketRelay(httpServer, { directory, registry, logger, maxMessageBytes: config.maxMessageBytes });
+  const relay = attachWebSocketRelay(httpServer, {
+    directory,
+    registry,
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+    heartbeatMs: config.heartbeatMs,
+  });
 
   return {
     httpServer,
