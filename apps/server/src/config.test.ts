@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       maxMessageBytes: 1024 * 1024,
       snapshotEvery: 500,
       heartbeatMs: 30_000,
+      maxSendBufferBytes: 16 * 1024 * 1024,
       pyodideBase: null,
       webDistDir: resolve('/opt/app/web/dist'),
       logLevel: 'info',
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
         MAX_MESSAGE_BYTES: '65536',
         SNAPSHOT_EVERY: '50',
         HEARTBEAT_MS: '5000',
+        MAX_SEND_BUFFER_BYTES: '1048576',
         PYODIDE_BASE: 'https://cdn.example.com/pyodide/v0.28.0',
         WEB_DIST_DIR: '/srv/web',
         LOG_LEVEL: 'debug',
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       maxMessageBytes: 65536,
       snapshotEvery: 50,
       heartbeatMs: 5000,
+      maxSendBufferBytes: 1024 * 1024,
       pyodideBase: 'https://cdn.example.com/pyodide/v0.28.0/',
       webDistDir: '/srv/web',
       logLevel: 'debug',
@@ -122,6 +125,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ SNAPSHOT_EVERY: '1000000' }, defaults).snapshotEvery).toBe(1_000_000);
     expect(loadConfig({ HEARTBEAT_MS: '100' }, defaults).heartbeatMs).toBe(100);
     expect(loadConfig({ HEARTBEAT_MS: '300000' }, defaults).heartbeatMs).toBe(300_000);
+    expect(loadConfig({ MAX_SEND_BUFFER_BYTES: '65536' }, defaults).maxSendBufferBytes).toBe(65536);
+    expect(loadConfig({ MAX_SEND_BUFFER_BYTES: String(1024 ** 3) }, defaults).maxSendBufferBytes).toBe(1024 ** 3);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '1' }, defaults).passcodeAttemptsPerMinute).toBe(1);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '10000' }, defaults).passcodeAttemptsPerMinute).toBe(10_000);
   });
@@ -135,6 +140,7 @@ describe('loadConfig', () => {
       MAX_MESSAGE_BYTES: '',
       SNAPSHOT_EVERY: '',
       HEARTBEAT_MS: '',
+      MAX_SEND_BUFFER_BYTES: '',
       PYODIDE_BASE: '',
       WEB_DIST_DIR: '',
       LOG_LEVEL: '',

@@ -15,6 +15,8 @@ export interface Config {
   snapshotEvery: number;
   /** Time between pings; a socket that has not answered the previous one is cut, and its presence goes. */
   heartbeatMs: number;
+  /** Bytes waiting to be sent to one socket past which it is cut: a client that stopped reading. */
+  maxSendBufferBytes: number;
   /** Where browsers load the Python runtime from instead of this server (a mirror), if set. */
   pyodideBase: string | null;
   /** Directory of the built web app; absent in API-only deployments. */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 500, 10, 1_000_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000, 100, 300_000),
+    maxSendBufferBytes: integer(env, 'MAX_SEND_BUFFER_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     pyodideBase: pyodideBase(env.PYODIDE_BASE),
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
     logLevel,

@@ -59,6 +59,7 @@ export function createAppServer(config: Config, { store, storage, bus }: Backend
     logger,
     maxMessageBytes: config.maxMessageBytes,
     heartbeatMs: config.heartbeatMs,
+    maxSendBufferBytes: config.maxSendBufferBytes,
   });
 
   return {

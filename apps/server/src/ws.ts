@@ -17,7 +17,12 @@ export interface WebSocketRelayOptions {
   maxMessageBytes: number;
   /** How often dead sockets are looked for. */
   heartbeatMs?: number;
+  /** Bytes waiting to be sent to one socket past which it is cut (a client that stopped reading). */
+  maxSendBufferBytes?: number;
 }
+
+/** 16 MiB: several times the largest document a joiner is sent, far below what a server can hold per socket. */
+const DEFAULT_MAX_SEND_BUFFER_BYTES = 16 * 1024 * 1024;
 
 const WS_PATH = '/ws/';
 
@@ -33,11 +38,35 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-/** Adapts a `ws` socket to the relay's minimal socket interface. */
-function relaySocket(ws: WebSocket): RelaySocket {
+/** How long more than the send-buffer bound may wait without any of it draining. */
+const STALL_GRACE_MS = 2_000;
+
+/**
+ * Adapts a `ws` socket to the relay's minimal socket interface. A client
+ * that stops reading (a frozen tab, a stalled network) would make the
+ * server queue everything for it: once more than `maxBuffered` bytes wait
+ * and none of it has drained for STALL_GRACE_MS, the socket is cut instead
+ * (no close frame could get through anyway), so the room goes on and the
+ * server's memory stays bounded. A client that is slow but reading, such
+ * as a joiner receiving a large document, drains and is left alone. The
+ * client reconnects and syncs when it reads again.
+ */
+function relaySocket(ws: WebSocket, maxBuffered: number, onCut: (buffered: number) => void): RelaySocket {
+  let lastBuffered = 0;
+  let drainedAt = Date.now();
   return {
     send(data) {
-      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+      if (ws.readyState !== ws.OPEN) return;
+      const before = ws.bufferedAmount;
+      const now = Date.now();
+      if (before <= maxBuffered || before < lastBuffered) drainedAt = now;
+      if (now - drainedAt > STALL_GRACE_MS) {
+        onCut(before);
+        ws.terminate();
+        return;
+      }
+      ws.send(data, { binary: true });
+      lastBuffered = ws.bufferedAmount;
     },
     close(code, reason) {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
@@ -108,8 +137,12 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
         role: access.role,
         name: displayName(url.searchParams.get('name')),
       };
-      const connection = new Connection(relaySocket(ws), participant);
       const log = { roomId, channel, connectionId: participant.connectionId, role: participant.role };
+      const maxBuffered = options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
+      const connection = new Connection(
+        relaySocket(ws, maxBuffered, (buffered) => logger.warn('slow-consumer-cut', { ...log, bufferedBytes: buffered, limit: maxBuffered })),
+        participant,
+      );
       let room: Room | null = null;
       // Frames that arrive while the room loads wait here, in order.
       const early: Uint8Array[] = [];
