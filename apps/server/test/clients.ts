@@ -46,7 +46,7 @@ export interface StockClient {
 }
 
 /** The Y.Text a channel is about: the code on main, the Markdown on the others. */
-function channelTextName(channel: DocumentChannel): string {
+export function channelTextName(channel: DocumentChannel): string {
   switch (channel) {
     case DocumentChannel.main:
       return RoomDocument.code;

@@ -410,7 +410,50 @@ describe('Room: refusals close only the offending connection', () => {
     const ada = await setup.joined('Ada', 'interviewer');
     const cleo = await setup.joined('Cleo', 'candidate');
     ada.send(encodeDocumentUpdate(Uint8Array.of(1, 2, 3)));
-    await expectOnlyClosed(setup, ada, cleo, CloseCode.BadMessage, /document update does not apply/, STARTER_CODE.python);
+    await expectOnlyClosed(setup, ada, cleo, CloseCode.BadMessage, /document update does not decode/, STARTER_CODE.python);
+  });
+
+  it('refuses an update holding an empty item before it reaches the document, which would stop storing and relaying', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    const cleo = await setup.joined('Cleo', 'candidate');
+    // Found by the fuzz test: a 39-byte sync update whose item has length 0.
+    cleo.send(Buffer.from('0002240102f797b99f0900010104636f64650084f797b99f090003efbfbd01f797b99f09010001', 'hex'));
+    await expectOnlyClosed(setup, cleo, ada, CloseCode.BadMessage, /empty item/, STARTER_CODE.python);
+  });
+
+  it('stores and relays nothing of an update that throws halfway through applying, and reloads the room from storage', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    const cleo = await setup.joined('Cleo', 'candidate');
+    ada.text.insert(0, '# before\n');
+    await until(() => setup.store.appendedSeqs.length === 1 && cleo.text.toString().startsWith('# before\n'), 'a first edit stored and relayed');
+    const relayedBefore = ada.relayedUpdates.length;
+    // Found by the fuzz test: it decodes, then throws after Yjs integrated part of it (a meta key "-d09").
+    cleo.send(
+      Buffer.from(
+        '00019601010ae3bdfb73002701046d657461042d643039012700e3bdfb731005696e6e6572020400e3bdfb730108f09f9982f09f9a802700e3bdfb7300056172726179000800e3bdfb7306037d01770374776f7e2701046d657461046e6e3170012700e3bdfb730a05696e7e6572020400e3bdfb730b04f48fbfbf2700e3bdfb730a052172726179000800e3bdfb730e037d01770374776f7e00',
+        'hex',
+      ),
+    );
+    await until(() => cleo.closed !== null && ada.closed !== null, 'both connections to be closed');
+    expect(cleo.closed).toMatchObject({ code: CloseCode.BadMessage, reason: expect.stringMatching(/does not apply/) });
+    // Everyone else reconnects to a room loaded again from storage.
+    expect(ada.closed?.code).toBe(CloseCode.ServiceRestart);
+    expect(setup.emptied).toEqual([setup.room]);
+    expect(setup.logs.some((entry) => entry.event === 'document-damaged')).toBe(true);
+    expect(setup.store.appendedSeqs).toHaveLength(1);
+    expect(ada.relayedUpdates).toHaveLength(relayedBefore);
+    // Unloading writes no snapshot of the damaged document.
+    await setup.room.unload();
+    const stored = await setup.store.loadDocument(setup.roomId);
+    expect(stored.snapshot).toBeNull();
+    const reloaded = await setup.load();
+    expect(reloaded.doc.getMap(RoomDocument.meta).has('-d09')).toBe(false);
+    const bo = await setup.joined('Bo', 'interviewer', reloaded);
+    expect(bo.text.toString()).toBe(`# before\n${STARTER_CODE.python}`);
+    bo.text.insert(0, '# after\n');
+    await until(() => setup.store.appendedSeqs.length === 2, 'the reloaded room to store again');
   });
 
   it('refuses a truncated update whole instead of applying the part that decodes', async () => {
@@ -426,7 +469,7 @@ describe('Room: refusals close only the offending connection', () => {
     copy.getText(RoomDocument.code).insert(0, 'HALF ');
     copy.destroy();
     ada.send(encodeDocumentUpdate(edit!.subarray(0, edit!.length - 1)));
-    await expectOnlyClosed(setup, ada, cleo, CloseCode.BadMessage, /document update does not apply/, STARTER_CODE.python);
+    await expectOnlyClosed(setup, ada, cleo, CloseCode.BadMessage, /document update does not decode/, STARTER_CODE.python);
     expect(cleo.text.toString()).not.toContain('HALF');
   });
 

@@ -93,6 +93,10 @@ export class Room {
   private readonly peerOwners = new Map<number, Role>();
   /** Set once the room stops taking participants; a new Room is loaded for later joins. */
   closed = false;
+  /** While a participant's update is applied: what the document emits waits here until the apply has finished. */
+  private held: Array<{ update: Uint8Array; origin: unknown }> | null = null;
+  /** An update threw halfway through applying: the document in memory is no longer what storage holds. */
+  private damaged = false;
 
   private constructor(
     readonly id: string,
@@ -272,14 +276,21 @@ export class Room {
           });
           return;
         }
+        let decoded: ReturnType<typeof Y.decodeUpdate>;
         try {
           // Decoded whole first: applyUpdate integrates the structs before it
           // reads the delete set, so a truncated update would half-apply.
-          Y.decodeUpdate(message.update);
-          Y.applyUpdate(this.doc, message.update, connection);
+          decoded = Y.decodeUpdate(message.update);
         } catch (error) {
-          this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
+          this.refuse(connection, CloseCode.BadMessage, `document update does not decode: ${errorFields(error).error}`);
+          return;
         }
+        // Yjs integrates an empty item and is left unable to finish its transactions.
+        if (decoded.structs.some((struct) => struct.length === 0)) {
+          this.refuse(connection, CloseCode.BadMessage, 'document update holds an empty item');
+          return;
+        }
+        this.applyFrom(connection, message.update);
         return;
       }
       case 'awareness': {
@@ -321,7 +332,8 @@ export class Room {
     this.peers.leave();
     await this.delivery.drained();
     await this.writes.settled();
-    if (this.updatesSinceSnapshot > 0) await this.snapshot();
+    // A damaged document is not written back: storage holds the good one.
+    if (this.updatesSinceSnapshot > 0 && !this.damaged) await this.snapshot();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -346,8 +358,46 @@ export class Room {
     this.delivery.whenDelivered(() => connection.send(encodeSyncStep2(missing)));
   }
 
+  /**
+   * Applies a participant's update. Some updates decode but throw halfway
+   * through being applied, after Yjs integrated part of them: nothing of
+   * such an update may be stored or relayed, and the document in memory no
+   * longer matches storage. The sender is refused, everyone else is sent to
+   * reconnect (1012), and the room is loaded again from storage — a moment's
+   * reconnect, and no edit lost or damaged.
+   */
+  private applyFrom(connection: Connection, update: Uint8Array): void {
+    const held: Array<{ update: Uint8Array; origin: unknown }> = [];
+    this.held = held;
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch (error) {
+      this.held = null;
+      this.damaged = true;
+      this.options.logger.error('document-damaged', {
+        roomId: this.id,
+        channel: this.channel,
+        connectionId: connection.participant.connectionId,
+        reason: errorFields(error).error,
+      });
+      this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
+      this.closeAll(CloseCode.ServiceRestart, 'the room is reloading');
+      return;
+    }
+    this.held = null;
+    for (const emitted of held) this.persistAndRelay(emitted.update, emitted.origin);
+  }
+
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === FROM_STORAGE) return;
+    if (this.held) {
+      this.held.push({ update, origin });
+      return;
+    }
+    this.persistAndRelay(update, origin);
+  };
+
+  private persistAndRelay(update: Uint8Array, origin: unknown): void {
     if (origin === FROM_PEER) {
       // Stored by the instance it came from, before it was published.
       this.broadcast(encodeDocumentUpdate(update), null);
@@ -366,7 +416,7 @@ export class Room {
       },
       (error) => this.fail(error),
     );
-  };
+  }
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -576,6 +626,7 @@ export class Room {
 
   private async snapshot(): Promise<void> {
     this.updatesSinceSnapshot = 0;
+    if (this.damaged) return;
     try {
       // The snapshot claims only what storage shows this document holds. With
       // other instances writing, the highest sequence number this one stored

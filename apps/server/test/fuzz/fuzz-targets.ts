@@ -1,4 +1,4 @@
-import { channelRights, ChannelText, DocumentChannel, RoomDocument, type Role } from '@interview/protocol';
+import { channelRights, DocumentChannel, type Role } from '@interview/protocol';
 
 /** Where fuzz frames go: which room, with which role's token, on which document channel. */
 export interface FuzzTarget {
@@ -38,14 +38,4 @@ export function documentKey(target: Pick<FuzzTarget, 'room' | 'channel'>): strin
   return `${target.room}/${target.channel}`;
 }
 
-/** The Y.Text a channel shows. */
-export function channelTextName(channel: DocumentChannel): string {
-  switch (channel) {
-    case DocumentChannel.main:
-      return RoomDocument.code;
-    case DocumentChannel.statement:
-      return ChannelText.statement;
-    case DocumentChannel.notes:
-      return ChannelText.notes;
-  }
-}
+export { channelTextName } from '../clients.js';
