@@ -124,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 500, 10, 1_000_000),
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000, 100, 300_000),
+    // 16 MiB: several times the largest document a joiner is sent, far below what a server can hold per socket.
     maxSendBufferBytes: integer(env, 'MAX_SEND_BUFFER_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     pyodideBase: pyodideBase(env.PYODIDE_BASE),
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),

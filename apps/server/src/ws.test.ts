@@ -52,6 +52,7 @@ async function harness({ holdJoin = false }: { holdJoin?: boolean } = {}): Promi
     registry: { join: async () => (await loaded, room as unknown as Room) } as unknown as RoomRegistry,
     logger,
     maxMessageBytes: 1024,
+    maxSendBufferBytes: 1024 * 1024,
   });
   server.listen(0, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));

@@ -18,11 +18,8 @@ export interface WebSocketRelayOptions {
   /** How often dead sockets are looked for. */
   heartbeatMs?: number;
   /** Bytes waiting to be sent to one socket past which it is cut (a client that stopped reading). */
-  maxSendBufferBytes?: number;
+  maxSendBufferBytes: number;
 }
-
-/** 16 MiB: several times the largest document a joiner is sent, far below what a server can hold per socket. */
-const DEFAULT_MAX_SEND_BUFFER_BYTES = 16 * 1024 * 1024;
 
 const WS_PATH = '/ws/';
 
@@ -138,7 +135,7 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
         name: displayName(url.searchParams.get('name')),
       };
       const log = { roomId, channel, connectionId: participant.connectionId, role: participant.role };
-      const maxBuffered = options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
+      const maxBuffered = options.maxSendBufferBytes;
       const connection = new Connection(
         relaySocket(ws, maxBuffered, (buffered) => logger.warn('slow-consumer-cut', { ...log, bufferedBytes: buffered, limit: maxBuffered })),
         participant,

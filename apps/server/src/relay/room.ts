@@ -332,8 +332,7 @@ export class Room {
     this.peers.leave();
     await this.delivery.drained();
     await this.writes.settled();
-    // A damaged document is not written back: storage holds the good one.
-    if (this.updatesSinceSnapshot > 0 && !this.damaged) await this.snapshot();
+    if (this.updatesSinceSnapshot > 0) await this.snapshot();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -372,7 +371,6 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, connection);
     } catch (error) {
-      this.held = null;
       this.damaged = true;
       this.options.logger.error('document-damaged', {
         roomId: this.id,
@@ -383,8 +381,9 @@ export class Room {
       this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
       this.closeAll(CloseCode.ServiceRestart, 'the room is reloading');
       return;
+    } finally {
+      this.held = null;
     }
-    this.held = null;
     for (const emitted of held) this.persistAndRelay(emitted.update, emitted.origin);
   }
 
@@ -626,6 +625,7 @@ export class Room {
 
   private async snapshot(): Promise<void> {
     this.updatesSinceSnapshot = 0;
+    // A damaged document is never written back: storage holds the good one.
     if (this.damaged) return;
     try {
       // The snapshot claims only what storage shows this document holds. With

@@ -33,15 +33,13 @@ describe('batchRunner', () => {
   it('commits a batch at once, each write all or nothing', () => {
     const { db } = database();
     const run = batchRunner(db, STATEMENTS);
+    const call = (statement: string, ...params: Array<string | number>) => ({ statement, params });
     const results = run([
-      [['insert', [1, 'one']]],
+      [call('insert', 1, 'one')],
       // The second statement fails (duplicate id): the whole write is undone, not only that statement.
-      [
-        ['insert', [2, 'two']],
-        ['insert', [1, 'again']],
-      ],
-      [['relabel', ['uno', 1]]],
-      [['nonexistent', []]],
+      [call('insert', 2, 'two'), call('insert', 1, 'again')],
+      [call('relabel', 'uno', 1)],
+      [call('nonexistent')],
     ]);
     expect(results.map((result) => result.ok)).toEqual([true, false, true, false]);
     expect(results[1]).toMatchObject({ ok: false, code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });

@@ -32,14 +32,11 @@ export interface WriteOutcome {
 
 type StepResult = { ok: true; changes: number; lastInsertRowid: number } | { ok: false; message: string; code: string | null };
 
-/** One write: [statement name, params] per statement. */
-type SerializedWrite = Array<[string, readonly SqlValue[]]>;
-
 /**
  * Runs batches of writes on `db`: each batch in one transaction, each write
  * in it atomic on its own.
  */
-export function batchRunner(db: Database.Database, sql: Readonly<Record<string, string>>): (writes: SerializedWrite[]) => StepResult[] {
+export function batchRunner(db: Database.Database, sql: Readonly<Record<string, string>>): (writes: StatementCall[][]) => StepResult[] {
   const statements = new Map(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)]));
   const savepoint = db.prepare('SAVEPOINT write');
   const release = db.prepare('RELEASE write');
@@ -51,9 +48,9 @@ export function batchRunner(db: Database.Database, sql: Readonly<Record<string, 
     message: error instanceof Error ? error.message : String(error),
     code: typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null,
   });
-  const runWrite = (calls: SerializedWrite): StepResult => {
+  const runWrite = (calls: StatementCall[]): StepResult => {
     let info = { changes: 0, lastInsertRowid: 0 as number | bigint };
-    for (const [name, params] of calls) {
+    for (const { statement: name, params } of calls) {
       const statement = statements.get(name);
       if (!statement) throw new Error(`unknown statement ${name}`);
       // The driver binds Buffers, not other Uint8Arrays.
@@ -95,7 +92,7 @@ export function batchRunner(db: Database.Database, sql: Readonly<Record<string, 
 }
 
 interface PendingWrite {
-  write: SerializedWrite;
+  calls: StatementCall[];
   resolve: (outcome: WriteOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -115,7 +112,7 @@ export class SqliteWriter {
   private queued: PendingWrite[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly runBatch: (writes: SerializedWrite[]) => StepResult[];
+  private readonly runBatch: (writes: StatementCall[][]) => StepResult[];
   /** Commits made, for tests and diagnostics. */
   commits = 0;
 
@@ -130,7 +127,7 @@ export class SqliteWriter {
         reject(new Error('the SQLite store is closed'));
         return;
       }
-      this.queued.push({ write: calls.map((call) => [call.statement, call.params]), resolve, reject });
+      this.queued.push({ calls, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -150,7 +147,7 @@ export class SqliteWriter {
     this.queued = [];
     if (batch.length === 0) return;
     this.commits++;
-    const results = this.runBatch(batch.map((pending) => pending.write));
+    const results = this.runBatch(batch.map((pending) => pending.calls));
     batch.forEach((pending, i) => {
       const result = results[i];
       if (result?.ok) pending.resolve({ changes: result.changes, lastInsertRowid: result.lastInsertRowid });
