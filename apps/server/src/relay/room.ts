@@ -358,7 +358,8 @@ export class Room {
   }
 
   /**
-   * Applies a participant's update. Some updates decode but throw halfway
+   * Applies a participant's update. An update that throws before changing
+   * the document is refused like a bad frame. Some decode but throw halfway
    * through being applied, after Yjs integrated part of them: nothing of
    * such an update may be stored or relayed, and the document in memory no
    * longer matches storage. The sender is refused, everyone else is sent to
@@ -371,6 +372,11 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, connection);
     } catch (error) {
+      // Nothing emitted: Yjs threw before it changed the document, which is still what storage holds.
+      if (held.length === 0) {
+        this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
+        return;
+      }
       this.damaged = true;
       this.options.logger.error('document-damaged', {
         roomId: this.id,
