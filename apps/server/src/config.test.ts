@@ -26,6 +26,11 @@ describe('loadConfig', () => {
       snapshotEvery: 500,
       heartbeatMs: 30_000,
       maxSendBufferBytes: 16 * 1024 * 1024,
+      maxMessagesPerSecond: 300,
+      maxDocumentBytes: 8 * 1024 * 1024,
+      maxParticipantsPerRoom: 32,
+      roomsPerAddressPerMinute: 30,
+      maxRunOutputChars: 2 * 1024 * 1024,
       pyodideBase: null,
       webDistDir: resolve('/opt/app/web/dist'),
       logLevel: 'info',
@@ -34,6 +39,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       databaseUrl: null,
       instanceId: `${hostname()}-${process.pid}`,
+      metricsToken: null,
     });
   });
 
@@ -48,6 +54,11 @@ describe('loadConfig', () => {
         SNAPSHOT_EVERY: '50',
         HEARTBEAT_MS: '5000',
         MAX_SEND_BUFFER_BYTES: '1048576',
+        MAX_MESSAGES_PER_SECOND: '50',
+        MAX_DOCUMENT_BYTES: '262144',
+        MAX_PARTICIPANTS_PER_ROOM: '4',
+        ROOMS_PER_ADDRESS_PER_MINUTE: '5',
+        MAX_RUN_OUTPUT_CHARS: '65536',
         PYODIDE_BASE: 'https://cdn.example.com/pyodide/v0.28.0',
         WEB_DIST_DIR: '/srv/web',
         LOG_LEVEL: 'debug',
@@ -56,6 +67,7 @@ describe('loadConfig', () => {
         REDIS_URL: 'redis://:secret@redis.internal:6379/2',
         DATABASE_URL: 'postgres://interview:secret@db.internal:5432/interview',
         INSTANCE_ID: 'relay-1',
+        METRICS_TOKEN: 'scrape-me-0123456789',
       },
       defaults,
     );
@@ -68,6 +80,11 @@ describe('loadConfig', () => {
       snapshotEvery: 50,
       heartbeatMs: 5000,
       maxSendBufferBytes: 1024 * 1024,
+      maxMessagesPerSecond: 50,
+      maxDocumentBytes: 256 * 1024,
+      maxParticipantsPerRoom: 4,
+      roomsPerAddressPerMinute: 5,
+      maxRunOutputChars: 65536,
       pyodideBase: 'https://cdn.example.com/pyodide/v0.28.0/',
       webDistDir: '/srv/web',
       logLevel: 'debug',
@@ -76,6 +93,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://:secret@redis.internal:6379/2',
       databaseUrl: 'postgres://interview:secret@db.internal:5432/interview',
       instanceId: 'relay-1',
+      metricsToken: 'scrape-me-0123456789',
     });
   });
 
@@ -110,6 +128,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a metrics token that is short or holds spaces, without echoing it', () => {
+    for (const bad of ['short-token', 'has a space in it, long enough', 'x'.repeat(257)]) {
+      const error = configError({ METRICS_TOKEN: bad });
+      expect(error.message).toMatch(/METRICS_TOKEN must be 16 to 256/);
+      expect(error.message).not.toContain(bad);
+    }
+  });
+
   it('resolves relative directories against the working directory', () => {
     const config = loadConfig({ DATA_DIR: 'var/data', WEB_DIST_DIR: 'web' }, defaults);
     expect(config.dataDir).toBe(resolve('var/data'));
@@ -127,6 +153,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ HEARTBEAT_MS: '300000' }, defaults).heartbeatMs).toBe(300_000);
     expect(loadConfig({ MAX_SEND_BUFFER_BYTES: '65536' }, defaults).maxSendBufferBytes).toBe(65536);
     expect(loadConfig({ MAX_SEND_BUFFER_BYTES: String(1024 ** 3) }, defaults).maxSendBufferBytes).toBe(1024 ** 3);
+    expect(loadConfig({ MAX_MESSAGES_PER_SECOND: '1' }, defaults).maxMessagesPerSecond).toBe(1);
+    expect(configError({ MAX_MESSAGES_PER_SECOND: '0' }).message).toMatch(/MAX_MESSAGES_PER_SECOND must be an integer from 1/);
+    expect(loadConfig({ MAX_DOCUMENT_BYTES: '65536' }, defaults).maxDocumentBytes).toBe(65536);
+    expect(configError({ MAX_DOCUMENT_BYTES: '65535' }).message).toMatch(/MAX_DOCUMENT_BYTES/);
+    expect(loadConfig({ MAX_PARTICIPANTS_PER_ROOM: '1' }, defaults).maxParticipantsPerRoom).toBe(1);
+    expect(configError({ ROOMS_PER_ADDRESS_PER_MINUTE: '1.5' }).message).toMatch(/ROOMS_PER_ADDRESS_PER_MINUTE/);
+    expect(configError({ MAX_RUN_OUTPUT_CHARS: '1023' }).message).toMatch(/MAX_RUN_OUTPUT_CHARS must be an integer from 1024/);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '1' }, defaults).passcodeAttemptsPerMinute).toBe(1);
     expect(loadConfig({ PASSCODE_ATTEMPTS_PER_MINUTE: '10000' }, defaults).passcodeAttemptsPerMinute).toBe(10_000);
   });
@@ -141,6 +174,11 @@ describe('loadConfig', () => {
       SNAPSHOT_EVERY: '',
       HEARTBEAT_MS: '',
       MAX_SEND_BUFFER_BYTES: '',
+      MAX_MESSAGES_PER_SECOND: '',
+      MAX_DOCUMENT_BYTES: '',
+      MAX_PARTICIPANTS_PER_ROOM: '',
+      ROOMS_PER_ADDRESS_PER_MINUTE: '',
+      MAX_RUN_OUTPUT_CHARS: '',
       PYODIDE_BASE: '',
       WEB_DIST_DIR: '',
       LOG_LEVEL: '',
@@ -149,6 +187,7 @@ describe('loadConfig', () => {
       REDIS_URL: '',
       DATABASE_URL: '',
       INSTANCE_ID: '',
+      METRICS_TOKEN: '',
     };
     expect(loadConfig(empty, defaults)).toEqual(loadConfig({}, defaults));
   });

@@ -17,6 +17,16 @@ export interface Config {
   heartbeatMs: number;
   /** Bytes waiting to be sent to one socket past which it is cut: a client that stopped reading. */
   maxSendBufferBytes: number;
+  /** Messages one connection may send per second, sustained; a burst of twice as many passes. */
+  maxMessagesPerSecond: number;
+  /** Encoded size a room's document (per channel) may grow to; updates that would pass it are refused. */
+  maxDocumentBytes: number;
+  /** Connections one room channel takes on this instance; the next is refused. */
+  maxParticipantsPerRoom: number;
+  /** Rooms one client address may create per sliding minute; past it, 429. */
+  roomsPerAddressPerMinute: number;
+  /** Characters of output one run may stream to the room; the runner's client truncates below it. */
+  maxRunOutputChars: number;
   /** Where browsers load the Python runtime from instead of this server (a mirror), if set. */
   pyodideBase: string | null;
   /** Directory of the built web app; absent in API-only deployments. */
@@ -36,6 +46,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Names this instance in logs and health. */
   instanceId: string;
+  /** When set, `/metrics` needs it as a bearer token; null: `/metrics` is open. */
+  metricsToken: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -99,6 +111,15 @@ function serviceUrl(env: NodeJS.ProcessEnv, name: string, protocols: readonly st
   return raw;
 }
 
+function metricsToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  // Wrong tokens are not rate-limited, so it must be long enough not to be guessed; never echo it.
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN must be 16 to 256 printable ASCII characters without spaces');
+  }
+  return raw;
+}
+
 function instanceId(raw: string | undefined): string {
   if (!raw) return `${hostname()}-${process.pid}`;
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw)) throw new ConfigError(`INSTANCE_ID must be 1 to 64 letters, digits, '.', '_' or '-', got "${raw.slice(0, 80)}"`);
@@ -126,6 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     heartbeatMs: integer(env, 'HEARTBEAT_MS', 30_000, 100, 300_000),
     // 16 MiB: several times the largest document a joiner is sent, far below what a server can hold per socket.
     maxSendBufferBytes: integer(env, 'MAX_SEND_BUFFER_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    // 300/s is several times what a person typing while their code prints produces (about 60 output events a second at most).
+    maxMessagesPerSecond: integer(env, 'MAX_MESSAGES_PER_SECOND', 300, 1, 1_000_000),
+    // 8 MiB: hundreds of times an interview's program, with its edit history.
+    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    maxParticipantsPerRoom: integer(env, 'MAX_PARTICIPANTS_PER_ROOM', 32, 1, 100_000),
+    roomsPerAddressPerMinute: integer(env, 'ROOMS_PER_ADDRESS_PER_MINUTE', 30, 1, 100_000),
+    // Twice what the web app streams before it truncates a run's output itself.
+    maxRunOutputChars: integer(env, 'MAX_RUN_OUTPUT_CHARS', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     pyodideBase: pyodideBase(env.PYODIDE_BASE),
     webDistDir: resolve(env.WEB_DIST_DIR || defaults.webDistDir),
     logLevel,
@@ -134,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     redisUrl,
     databaseUrl,
     instanceId: instanceId(env.INSTANCE_ID),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 }

@@ -10,6 +10,8 @@ import { RoomRegistry } from './relay/room-registry.js';
 import { RoomDirectory } from './rooms/room-directory.js';
 import type { RoomBus } from './bus/room-bus.js';
 import type { RoomStore } from './storage/room-store.js';
+import { MeasuredRoomStore } from './metrics/measured-store.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
 import { attachWebSocketRelay } from './ws.js';
 
 export interface RunningServer {
@@ -29,15 +31,24 @@ export interface Backends {
 }
 
 /** Wires storage, the bus, the room relay and the HTTP app into one server. */
-export function createAppServer(config: Config, { store, storage, bus }: Backends, logger: Logger): RunningServer {
+export function createAppServer(config: Config, backends: Backends, logger: Logger): RunningServer {
+  const { storage, bus } = backends;
+  const metrics = new RelayMetrics({ rooms: () => registry.activeRoomCount });
+  const store = new MeasuredRoomStore(backends.store, metrics.storage);
   const directory = new RoomDirectory(store);
-  const registry = new RoomRegistry({
+  const registry: RoomRegistry = new RoomRegistry({
     store,
     logger,
     maxMessageBytes: config.maxMessageBytes,
     snapshotEvery: config.snapshotEvery,
+    limits: {
+      maxDocumentBytes: config.maxDocumentBytes,
+      maxParticipants: config.maxParticipantsPerRoom,
+      maxRunOutputChars: config.maxRunOutputChars,
+    },
     bus: bus ? { bus, instanceId: `${config.instanceId}/${randomBytes(6).toString('hex')}` } : null,
     sharedStorage: storage === 'postgres',
+    metrics,
   });
   const app = createHttpApp({
     directory,
@@ -49,6 +60,10 @@ export function createAppServer(config: Config, { store, storage, bus }: Backend
     harnesses: { python: locateHarness('@interview/runner-python'), javascript: locateHarness('@interview/runner-js') },
     interviewerPasscode: config.interviewerPasscode,
     passcodeAttemptsPerMinute: config.passcodeAttemptsPerMinute,
+    roomsPerAddressPerMinute: config.roomsPerAddressPerMinute,
+    maxRunOutputChars: config.maxRunOutputChars,
+    metrics,
+    metricsToken: config.metricsToken,
     statusChanged: (roomId, status) => registry.statusChanged(roomId, status),
     deployment: { instanceId: config.instanceId, storage, bus: () => bus?.state ?? 'local' },
   });
@@ -60,6 +75,8 @@ export function createAppServer(config: Config, { store, storage, bus }: Backend
     maxMessageBytes: config.maxMessageBytes,
     heartbeatMs: config.heartbeatMs,
     maxSendBufferBytes: config.maxSendBufferBytes,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
+    metrics,
   });
 
   return {

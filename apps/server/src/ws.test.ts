@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 /** The WebSocket edge over a fake directory and a fake room: only ws.ts is real. */
-async function harness({ holdJoin = false }: { holdJoin?: boolean } = {}): Promise<Harness> {
+async function harness({ holdJoin = false, maxMessagesPerSecond = 1000 }: { holdJoin?: boolean; maxMessagesPerSecond?: number } = {}): Promise<Harness> {
   const received: number[][] = [];
   const left: Connection[] = [];
   const errors: Harness['errors'] = [];
@@ -44,7 +44,12 @@ async function harness({ holdJoin = false }: { holdJoin?: boolean } = {}): Promi
       left.push(connection);
     },
   };
-  const logger: Logger = { debug() {}, info() {}, warn() {}, error: (event, fields) => void errors.push({ event, fields }) };
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn: (event, fields) => void errors.push({ event, fields }),
+    error: (event, fields) => void errors.push({ event, fields }),
+  };
   const server: Server = createServer();
   const relay = attachWebSocketRelay(server, {
     // Only the parts ws.ts calls; the real classes need storage.
@@ -53,6 +58,7 @@ async function harness({ holdJoin = false }: { holdJoin?: boolean } = {}): Promi
     logger,
     maxMessageBytes: 1024,
     maxSendBufferBytes: 1024 * 1024,
+    maxMessagesPerSecond,
   });
   server.listen(0, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));
@@ -104,5 +110,40 @@ describe('attachWebSocketRelay: a frame the room fails on', () => {
     expect((await victim.closed).code).toBe(CloseCode.BadMessage);
     expect(relay.errors.map((e) => e.event)).toEqual(['message-failed']);
     expect(relay.received[0]).toEqual([POISON]);
+  });
+});
+
+describe('attachWebSocketRelay: limits at the edge', () => {
+  it('closes a connection that sends more frames per second than ten times the rate with 4429; the others carry on', async () => {
+    const relay = await harness({ maxMessagesPerSecond: 2 });
+    const flooder = connect(relay.url);
+    const typist = connect(relay.url);
+    await Promise.all([flooder.opened, typist.opened]);
+    // At the edge every frame counts, echoes included: ten times the rate (20/s), a burst of two seconds' worth (40).
+    for (let i = 0; i < 200; i++) flooder.socket.send(Uint8Array.of(1, i));
+    expect(await flooder.closed).toEqual({ code: CloseCode.TooManyMessages, reason: 'more than 20 messages per second' });
+    const fromFlooder = relay.received.filter((frame) => frame[0] === 1).length;
+    expect(fromFlooder).toBeGreaterThanOrEqual(40);
+    expect(fromFlooder).toBeLessThan(120);
+    expect(relay.errors).toContainEqual({ event: 'message-refused', fields: expect.objectContaining({ code: CloseCode.TooManyMessages }) });
+
+    typist.socket.send(Uint8Array.of(2));
+    await waitFor(() => relay.received.some((frame) => frame[0] === 2), { what: 'the other connection’s frame' });
+    expect(typist.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('bounds what a client may send while its room loads: past four messages’ worth it is closed with 4413 and nothing queued is delivered', async () => {
+    const relay = await harness({ holdJoin: true });
+    const eager = connect(relay.url);
+    await eager.opened;
+    // Each frame is within the 1024-byte limit; together they pass 4 × 1024 bytes.
+    for (let i = 0; i < 5; i++) eager.socket.send(new Uint8Array(1000).fill(7));
+    expect(await eager.closed).toEqual({ code: CloseCode.MessageTooLarge, reason: 'more than 4096 bytes sent before the room opened' });
+    relay.releaseJoin();
+    const patient = connect(relay.url);
+    await patient.opened;
+    patient.socket.send(Uint8Array.of(3));
+    await waitFor(() => relay.received.some((frame) => frame[0] === 3), { what: 'a later connection’s frame' });
+    expect(relay.received.some((frame) => frame[0] === 7)).toBe(false);
   });
 });

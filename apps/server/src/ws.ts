@@ -4,7 +4,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { channelRights, CloseCode, parseChannelPath } from '@interview/protocol';
 import { errorFields, type Logger } from './log.js';
+import { refusalReason } from './metrics/refusal-reasons.js';
+import type { RelayMetrics } from './metrics/relay-metrics.js';
 import { Connection, type RelaySocket } from './relay/connection.js';
+import { MessageRateLimit } from './relay/message-rate-limit.js';
 import type { Room } from './relay/room.js';
 import type { RoomRegistry } from './relay/room-registry.js';
 import { displayName } from './rooms/display-name.js';
@@ -19,6 +22,10 @@ export interface WebSocketRelayOptions {
   heartbeatMs?: number;
   /** Bytes waiting to be sent to one socket past which it is cut (a client that stopped reading). */
   maxSendBufferBytes: number;
+  /** Messages one connection may send per second, sustained. */
+  maxMessagesPerSecond: number;
+  /** Counts traffic, connections and refusals; uncounted when absent. */
+  metrics?: Pick<RelayMetrics, 'frameIn' | 'frameOut' | 'connectionOpened' | 'connectionClosed' | 'refused'>;
 }
 
 const WS_PATH = '/ws/';
@@ -30,10 +37,29 @@ function closeReason(reason: string): string {
   return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '…';
 }
 
+function messageBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.byteLength, 0);
+  return data.byteLength;
+}
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
+
+/**
+ * Bytes, in frames of MAX_MESSAGE_BYTES, a client may send while its room
+ * loads: a joining client sends its state, presence and queries at once,
+ * and one of them can be a large document.
+ */
+const EARLY_BYTES_FACTOR = 4;
+
+/**
+ * Frames per second a connection may send, as a multiple of
+ * MAX_MESSAGES_PER_SECOND, counting the presence echoes the stock client
+ * sends back (one per presence change of every other participant).
+ */
+const ECHO_ALLOWANCE = 10;
 
 /** How long more than the send-buffer bound may wait without any of it draining. */
 const STALL_GRACE_MS = 2_000;
@@ -48,7 +74,7 @@ const STALL_GRACE_MS = 2_000;
  * as a joiner receiving a large document, drains and is left alone. The
  * client reconnects and syncs when it reads again.
  */
-function relaySocket(ws: WebSocket, maxBuffered: number, onCut: (buffered: number) => void): RelaySocket {
+function relaySocket(ws: WebSocket, maxBuffered: number, onCut: (buffered: number) => void, onSent?: (bytes: number) => void): RelaySocket {
   let lastBuffered = 0;
   let drainedAt = Date.now();
   return {
@@ -64,6 +90,7 @@ function relaySocket(ws: WebSocket, maxBuffered: number, onCut: (buffered: numbe
       }
       ws.send(data, { binary: true });
       lastBuffered = ws.bufferedAmount;
+      onSent?.(data.byteLength);
     },
     close(code, reason) {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
@@ -77,7 +104,7 @@ function relaySocket(ws: WebSocket, maxBuffered: number, onCut: (buffered: numbe
  * This is the only module that knows about `ws`.
  */
 export function attachWebSocketRelay(server: Server, options: WebSocketRelayOptions): { close(): void } {
-  const { directory, registry, logger } = options;
+  const { directory, registry, logger, metrics } = options;
   // `ws` refuses frames past its own cap with a bare 1009; the cap sits
   // above our limit so that most oversized frames get our 4413 with a reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 4, perMessageDeflate: false });
@@ -86,6 +113,7 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
       if (alive.get(ws) === false) {
+        metrics?.refused('heartbeat-timeout');
         ws.terminate();
         continue;
       }
@@ -96,7 +124,13 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
   heartbeat.unref();
 
   function refuse(request: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    count(code);
     wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
+  }
+
+  function count(code: number): void {
+    const reason = refusalReason(code);
+    if (reason) metrics?.refused(reason);
   }
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -136,27 +170,51 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
       };
       const log = { roomId, channel, connectionId: participant.connectionId, role: participant.role };
       const maxBuffered = options.maxSendBufferBytes;
+      metrics?.connectionOpened(channel);
+      const cut = (buffered: number) => {
+        logger.warn('slow-consumer-cut', { ...log, bufferedBytes: buffered, limit: maxBuffered });
+        metrics?.refused('slow-consumer');
+      };
+      const sent = metrics ? (bytes: number) => metrics.frameOut(bytes) : undefined;
       const connection = new Connection(
-        relaySocket(ws, maxBuffered, (buffered) => logger.warn('slow-consumer-cut', { ...log, bufferedBytes: buffered, limit: maxBuffered })),
+        relaySocket(ws, maxBuffered, cut, sent),
         participant,
+        new MessageRateLimit({ perSecond: options.maxMessagesPerSecond }),
       );
       let room: Room | null = null;
-      // Frames that arrive while the room loads wait here, in order.
+      // Frames that arrive while the room loads wait here, in order, up to a bound.
       const early: Uint8Array[] = [];
+      let earlyBytes = 0;
+      // Every frame, echoes included, before any is decoded: the room counts the ones that change something.
+      const frames = new MessageRateLimit({ perSecond: options.maxMessagesPerSecond * ECHO_ALLOWANCE });
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('error', (error) => logger.warn('socket-error', { ...log, ...errorFields(error) }));
       ws.on('message', (data, isBinary) => {
+        metrics?.frameIn(messageBytes(data));
+        if (connection.closed) return;
         if (!isBinary) {
-          connection.close(CloseCode.BadMessage, 'text frames are not accepted');
-          if (room) leave(room);
+          refuseHere(CloseCode.BadMessage, 'text frames are not accepted');
+          return;
+        }
+        if (!frames.take()) {
+          refuseHere(CloseCode.TooManyMessages, `more than ${frames.perSecond} messages per second`);
           return;
         }
         const bytes = toBytes(data);
-        if (room) deliver(room, bytes);
-        else early.push(bytes);
+        if (room) {
+          deliver(room, bytes);
+          return;
+        }
+        earlyBytes += bytes.byteLength;
+        if (earlyBytes > EARLY_BYTES_FACTOR * options.maxMessageBytes) {
+          refuseHere(CloseCode.MessageTooLarge, `more than ${EARLY_BYTES_FACTOR * options.maxMessageBytes} bytes sent before the room opened`);
+          return;
+        }
+        early.push(bytes);
       });
       ws.on('close', (code) => {
+        metrics?.connectionClosed(channel);
         connection.closed = true;
         if (room) leave(room);
         logger.info('participant-left', { ...log, code });
@@ -173,9 +231,19 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
         } catch (error) {
           logger.error('message-failed', { ...log, bytes: bytes.byteLength, type: bytes[0] ?? null, ...errorFields(error) });
           // Refused like a bad frame (44xx): a client whose frame fails every time must not reconnect to resend it.
+          count(CloseCode.BadMessage);
           connection.close(CloseCode.BadMessage, 'the relay could not handle this message');
           leave(joined);
         }
+      }
+
+      /** A refusal decided at the edge, before the frame reaches a room. */
+      function refuseHere(code: number, reason: string): void {
+        logger.warn('message-refused', { ...log, code, reason });
+        count(code);
+        connection.close(code, reason);
+        early.length = 0;
+        if (room) leave(room);
       }
 
       function leave(joined: Room): void {

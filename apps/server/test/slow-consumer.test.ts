@@ -26,7 +26,8 @@ function residentMiB(pid: number): number {
 
 describe('slow consumers', () => {
   it('cuts a client that stopped reading once its send buffer passes the bound, while the room goes on', async () => {
-    const server = await startServer({ env: { MAX_SEND_BUFFER_BYTES: String(LIMIT) } });
+    // The document grows to 15 MB here, past the default MAX_DOCUMENT_BYTES.
+    const server = await startServer({ env: { MAX_SEND_BUFFER_BYTES: String(LIMIT), MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024) } });
     cleanups.push(() => server.stop());
     const room = await createRoom(server.url);
     const writer = connectStockClient(server.url, room.roomId, room.interviewerToken, 'Writer');

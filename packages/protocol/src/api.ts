@@ -64,6 +64,8 @@ export interface ClientConfig {
   pyodideBaseUrl: string;
   /** True when creating rooms and using the question bank need the interviewer passcode. */
   passcodeRequired: boolean;
+  /** Characters of output one run may stream to the room (MAX_RUN_OUTPUT_CHARS); a runner truncates below it. */
+  maxRunOutputChars: number;
 }
 
 /** Request header carrying the interviewer passcode when the server has one (`INTERVIEWER_PASSCODE`). */

@@ -12,8 +12,16 @@ export const CloseCode = {
   Forbidden: 4403,
   /** No room with this id. */
   RoomNotFound: 4404,
+  /** The room already holds as many participants as the server allows. */
+  RoomFull: 4409,
   /** A frame exceeded the configured size limit. */
   MessageTooLarge: 4413,
+  /** An update would grow the room's document past the configured size limit; it was not applied. */
+  DocumentTooLarge: 4414,
+  /** A run streamed more output than the configured limit. */
+  RunOutputTooLarge: 4415,
+  /** The connection sent more messages per second than the server allows. */
+  TooManyMessages: 4429,
   /** The server failed to store an update; the client should retry later. */
   StorageFailure: 1011,
   /** The server is restarting; the client should reconnect. */

@@ -19,8 +19,10 @@ import { roomStatusView, runView, signalView } from '../rooms/record-views.js';
 import type { RoomAccess, RoomDirectory } from '../rooms/room-directory.js';
 import { roomReview } from '../rooms/room-review.js';
 import type { RoomStore } from '../storage/room-store.js';
+import { bearerToken } from './bearer-token.js';
 import { requireInterviewerPasscode } from './interviewer-passcode.js';
-import type { FailedAttemptLimit } from './passcode-attempts.js';
+import type { SlidingWindowLimit } from './sliding-window-limit.js';
+import { sendTooManyRequests } from './too-many-requests.js';
 
 export interface ApiOptions {
   directory: RoomDirectory;
@@ -31,7 +33,11 @@ export interface ApiOptions {
   /** INTERVIEWER_PASSCODE: null when the instance is open. */
   interviewerPasscode: string | null;
   /** Wrong passcodes per client address; without it, guesses are not limited. */
-  failedPasscodes?: FailedAttemptLimit;
+  failedPasscodes?: SlidingWindowLimit;
+  /** Rooms created per client address; without it, creation is not limited. */
+  roomCreations?: SlidingWindowLimit;
+  /** Told of each room created, for the metrics. */
+  roomCreated?: () => void;
   /** Tells the relay that an interview was ended or reopened, once it is stored. */
   statusChanged: (roomId: string, status: RoomStatus) => Promise<void>;
   clock: () => Date;
@@ -81,11 +87,6 @@ function parseSetRoomStatus(body: unknown): Parsed<{ ended: boolean; name: strin
   return { ok: true, value: { ended, name: displayName(name, DEFAULT_ENDED_BY) } };
 }
 
-function bearerToken(req: Request): string | null {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  return match?.[1] ?? null;
-}
-
 /** The JSON API under /api and the health check. */
 export function apiRoutes(options: ApiOptions): Router {
   const { directory, store, logger, baseUrl, interviewerPasscode, statusChanged, clock } = options;
@@ -132,6 +133,14 @@ export function apiRoutes(options: ApiOptions): Router {
   });
 
   router.post('/api/rooms', interviewersOnly, async (req, res) => {
+    // The socket's address: behind a reverse proxy, every client shares the proxy's.
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const waitMs = options.roomCreations?.retryAfterMs(client) ?? 0;
+    if (waitMs > 0) {
+      logger.warn('room-creation-limited', { retryAfterMs: waitMs });
+      sendTooManyRequests(res, waitMs, 'rooms created');
+      return;
+    }
     const parsed = parseCreateRoom(req.body);
     if (!parsed.ok) {
       sendError(res, 400, parsed.error);
@@ -144,6 +153,8 @@ export function apiRoutes(options: ApiOptions): Router {
       return;
     }
     const created = await directory.create(baseUrl(req), { title, language, ...(question ? { question } : {}) });
+    options.roomCreations?.record(client);
+    options.roomCreated?.();
     logger.info('room-created', { roomId: created.roomId, language, questionId });
     res.status(201).json(created);
   });

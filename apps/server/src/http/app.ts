@@ -7,7 +7,9 @@ import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { RoomStore } from '../storage/room-store.js';
 import { apiRoutes, type ApiOptions } from './api-routes.js';
 import { bodyFailure, requireJsonBody } from './body-errors.js';
-import { FailedAttemptLimit } from './passcode-attempts.js';
+import { SlidingWindowLimit } from './sliding-window-limit.js';
+import type { Registry } from 'prom-client';
+import { metricsRoute } from '../metrics/metrics-route.js';
 import { requestLog } from './request-log.js';
 import { runnerRoutes, type PyodideAssets, type RunnerHarness } from './runner-routes.js';
 import { appCsp, securityHeaders } from './security-headers.js';
@@ -24,6 +26,14 @@ export interface HttpAppOptions {
   interviewerPasscode: string | null;
   /** PASSCODE_ATTEMPTS_PER_MINUTE: wrong passcodes accepted per client address per minute. */
   passcodeAttemptsPerMinute: number;
+  /** ROOMS_PER_ADDRESS_PER_MINUTE: rooms one client address may create per minute. */
+  roomsPerAddressPerMinute: number;
+  /** MAX_RUN_OUTPUT_CHARS, which the browser's runner must stay under. */
+  maxRunOutputChars: number;
+  /** Served at /metrics; absent, there is no /metrics. */
+  metrics?: { registry: Registry; roomCreated(): void };
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | null;
   /** Tells the relay that an interview was ended or reopened (after it is stored). */
   statusChanged: ApiOptions['statusChanged'];
   /** The relay's clock, for what the API stamps; the system clock when absent. */
@@ -49,7 +59,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const { interviewerPasscode } = options;
-  const failedPasscodes = new FailedAttemptLimit({ maxFailures: options.passcodeAttemptsPerMinute, windowMs: 60_000 });
+  const failedPasscodes = new SlidingWindowLimit({ maxEvents: options.passcodeAttemptsPerMinute, windowMs: 60_000 });
   app.use(
     apiRoutes({
       directory: options.directory,
@@ -58,13 +68,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       baseUrl,
       interviewerPasscode,
       failedPasscodes,
+      roomCreations: new SlidingWindowLimit({ maxEvents: options.roomsPerAddressPerMinute, windowMs: 60_000 }),
+      roomCreated: () => options.metrics?.roomCreated(),
       statusChanged: options.statusChanged,
       clock: options.clock ?? (() => new Date()),
       deployment: options.deployment,
     }),
   );
+  if (options.metrics) app.use(metricsRoute({ registry: options.metrics.registry, token: options.metricsToken ?? null }));
   app.get('/api/config', (_req, res) => {
-    res.json({ pyodideBaseUrl: options.pyodide.baseUrl, passcodeRequired: interviewerPasscode !== null } satisfies ClientConfig);
+    res.json({
+      pyodideBaseUrl: options.pyodide.baseUrl,
+      passcodeRequired: interviewerPasscode !== null,
+      maxRunOutputChars: options.maxRunOutputChars,
+    } satisfies ClientConfig);
   });
   app.use(runnerRoutes({ pyodide: options.pyodide, harnesses: options.harnesses, logger }));
   app.all('/api/*path', (_req, res) => {

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PASSCODE_HEADER, type ApiError } from '@interview/protocol';
-import type { FailedAttemptLimit } from './passcode-attempts.js';
+import type { SlidingWindowLimit } from './sliding-window-limit.js';
+import { sendTooManyRequests } from './too-many-requests.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -23,7 +24,7 @@ export function passcodeMatches(expected: string, presented: string | undefined)
  * request without the header is not a guess and does not count. The
  * passcode is never logged. Unset, everyone passes.
  */
-export function requireInterviewerPasscode(passcode: string | null, failedAttempts?: FailedAttemptLimit): RequestHandler {
+export function requireInterviewerPasscode(passcode: string | null, failedAttempts?: SlidingWindowLimit): RequestHandler {
   return (req, res, next) => {
     if (passcode === null) {
       next();
@@ -39,16 +40,14 @@ export function requireInterviewerPasscode(passcode: string | null, failedAttemp
     const waitMs = failedAttempts?.retryAfterMs(client) ?? 0;
     if (waitMs > 0) {
       // Checked before the passcode: a right guess past the limit must not tell itself apart.
-      const seconds = Math.ceil(waitMs / 1000);
-      res.setHeader('Retry-After', String(seconds));
-      res.status(429).json({ error: `too many wrong interviewer passcodes from this address; try again in ${seconds} s` } satisfies ApiError);
+      sendTooManyRequests(res, waitMs, 'wrong interviewer passcodes');
       return;
     }
     if (passcodeMatches(passcode, presented)) {
       next();
       return;
     }
-    failedAttempts?.recordFailure(client);
+    failedAttempts?.record(client);
     res.status(401).json({ error: 'the interviewer passcode is wrong' } satisfies ApiError);
   };
 }

@@ -9,10 +9,10 @@ describe('refusalReason', () => {
     expect(refusalReason(CloseCode.Forbidden)).toBe('forbidden');
     expect(refusalReason(CloseCode.RoomNotFound)).toBe('room-not-found');
     expect(refusalReason(CloseCode.MessageTooLarge)).toBe('message-too-large');
-    // By number: the codes being added to the protocol.
-    expect(refusalReason(4409)).toBe('room-full');
-    expect(refusalReason(4414)).toBe('document-too-large');
-    expect(refusalReason(4429)).toBe('too-many-messages');
+    expect(refusalReason(CloseCode.RoomFull)).toBe('room-full');
+    expect(refusalReason(CloseCode.DocumentTooLarge)).toBe('document-too-large');
+    expect(refusalReason(CloseCode.RunOutputTooLarge)).toBe('run-output-too-large');
+    expect(refusalReason(CloseCode.TooManyMessages)).toBe('too-many-messages');
   });
 
   it('gives null for codes that refuse nothing, and for unknown ones', () => {

@@ -1,3 +1,5 @@
+import { CloseCode } from '@interview/protocol';
+
 /**
  * Why the relay refused a message or cut a connection, as the label of
  * `interview_refused_messages_total`. A fixed set, so that no client can
@@ -19,21 +21,16 @@ export const REFUSAL_REASONS = [
 
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-/**
- * Close codes of `@interview/protocol` by number rather than by name, so this
- * table does not break while codes are added or renamed there. 4414 closes
- * both a document and a run's output that grew too large; the relay counts
- * the run's case itself as 'run-output-too-large'.
- */
-const BY_CLOSE_CODE: ReadonlyMap<number, RefusalReason> = new Map([
-  [4400, 'bad-message'],
-  [4401, 'unauthorized'],
-  [4403, 'forbidden'],
-  [4404, 'room-not-found'],
-  [4409, 'room-full'],
-  [4413, 'message-too-large'],
-  [4414, 'document-too-large'],
-  [4429, 'too-many-messages'],
+const BY_CLOSE_CODE: ReadonlyMap<number, RefusalReason> = new Map<number, RefusalReason>([
+  [CloseCode.BadMessage, 'bad-message'],
+  [CloseCode.Unauthorized, 'unauthorized'],
+  [CloseCode.Forbidden, 'forbidden'],
+  [CloseCode.RoomNotFound, 'room-not-found'],
+  [CloseCode.RoomFull, 'room-full'],
+  [CloseCode.MessageTooLarge, 'message-too-large'],
+  [CloseCode.DocumentTooLarge, 'document-too-large'],
+  [CloseCode.RunOutputTooLarge, 'run-output-too-large'],
+  [CloseCode.TooManyMessages, 'too-many-messages'],
 ]);
 
 /**

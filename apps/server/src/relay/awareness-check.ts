@@ -29,6 +29,30 @@ export interface AwarenessRoleCheck {
 }
 
 /**
+ * Whether an awareness update would change the room's presence: some entry
+ * is newer than what the room holds. The stock y-websocket provider sends
+ * back every presence it hears, so most presence frames from a client in a
+ * busy room are echoes that change nothing; those are not the sender's
+ * doing and do not count against its message rate. A malformed update
+ * counts (it is refused anyway).
+ */
+export function awarenessTakesEffect(update: Uint8Array, knownClock: (clientId: number) => number): boolean {
+  const decoder = decoding.createDecoder(update);
+  try {
+    const entries = decoding.readVarUint(decoder);
+    for (let i = 0; i < entries; i++) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      decoding.readVarUint8Array(decoder);
+      if (clock > knownClock(clientId)) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Decodes an awareness update completely before anything is applied, so a
  * malformed one is refused whole instead of half-applied. With a role
  * check, also refuses a presence that claims another role than the

@@ -1,4 +1,5 @@
 import type { Role } from '@interview/protocol';
+import type { MessageRateLimit } from './message-rate-limit.js';
 
 /**
  * The least a transport must offer the relay. The WebSocket adapter
@@ -24,6 +25,8 @@ export class Connection {
   constructor(
     readonly socket: RelaySocket,
     readonly participant: Participant,
+    /** The messages this participant may send that change something; unlimited when null. */
+    readonly rate: MessageRateLimit | null = null,
   ) {}
 
   send(data: Uint8Array): void {

@@ -4,13 +4,16 @@ import { roomTopic, type RoomBus } from '../bus/room-bus.js';
 import { errorFields, type Logger } from '../log.js';
 import type { RoomStore } from '../storage/room-store.js';
 import type { Connection } from './connection.js';
-import { Room } from './room.js';
+import { Room, type RoomLimits, type RoomOptions } from './room.js';
 
 export interface RoomRegistryOptions {
   store: RoomStore;
   logger: Logger;
   maxMessageBytes: number;
   snapshotEvery: number;
+  /** What each room channel may hold; a limit left out is not enforced. */
+  limits?: Partial<RoomLimits>;
+  metrics?: RoomOptions['metrics'];
   /** Other relay instances serving the same rooms, if any. */
   bus?: { bus: RoomBus; instanceId: string } | null;
   /** Whether other instances write the same storage. */

@@ -17,6 +17,7 @@ import {
   type RoomEvent,
 } from '@interview/protocol';
 import type { LogFields, Logger } from '../log.js';
+import type { MessageRateLimit } from './message-rate-limit.js';
 import { Connection, type RelaySocket } from './connection.js';
 import type { Room } from './room.js';
 
@@ -46,6 +47,7 @@ export class TestClient {
     private readonly room: Room,
     readonly name: string,
     readonly role: Role,
+    rate: MessageRateLimit | null = null,
   ) {
     // No presence until a test publishes some.
     this.awareness.setLocalState(null);
@@ -58,7 +60,7 @@ export class TestClient {
         this.closed ??= { code, reason };
       },
     };
-    this.connection = new Connection(socket, { connectionId: `test-${name}`, role, name });
+    this.connection = new Connection(socket, { connectionId: `test-${name}`, role, name }, rate);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === FROM_RELAY) return;
       this.sentUpdates.push(update);

@@ -24,7 +24,8 @@ import { hashToken, newRoomId } from '../rooms/tokens.js';
 import type { RoomStore, StoredRun, UpdateRecord } from '../storage/room-store.js';
 import { SQLITE_FILE, SqliteRoomStore } from '../storage/sqlite-store.js';
 import { RUNS_CLOSED } from './ended-room.js';
-import { Room } from './room.js';
+import { MessageRateLimit } from './message-rate-limit.js';
+import { Room, type RoomLimits } from './room.js';
 import {
   awarenessClientIds,
   awarenessUpdate,
@@ -117,6 +118,7 @@ interface Setup {
   maxMessageBytes?: number;
   snapshotEvery?: number;
   clock?: () => Date;
+  limits?: Partial<RoomLimits>;
 }
 
 
@@ -128,7 +130,7 @@ afterEach(async () => {
 });
 
 /** A room created with a seed in a fresh SQLite store on a temp dir, loaded as the relay loads it. */
-async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500, clock }: Setup = {}) {
+async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1024, snapshotEvery = 500, clock, limits }: Setup = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'interview-room-'));
   const store = new ObservedStore(new SqliteRoomStore(dir));
   const roomId = newRoomId();
@@ -158,6 +160,7 @@ async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1
       snapshotEvery,
       onEmpty: (r) => emptied.push(r),
       ...(clock ? { clock } : {}),
+      ...(limits ? { limits } : {}),
     });
     rooms.push(room);
     return room;
@@ -179,8 +182,8 @@ async function openRoom({ channel, language = 'python', maxMessageBytes = 64 * 1
     await until(() => client.synced, `${name} to sync`);
     return client;
   };
-  const connect = (name: string, role: Role, target: Room = room): TestClient => {
-    const client = new TestClient(target, name, role);
+  const connect = (name: string, role: Role, target: Room = room, rate: MessageRateLimit | null = null): TestClient => {
+    const client = new TestClient(target, name, role, rate);
     clients.push(client);
     return client;
   };
@@ -497,6 +500,111 @@ describe('Room: refusals close only the offending connection', () => {
     expect(setup.store.appended).toEqual([]);
     expect(cleo.events).toEqual([]);
     expect(setup.room.doc.getText(RoomDocument.code).toString()).toBe(STARTER_CODE.python);
+  });
+});
+
+describe('Room: limits', () => {
+  it('refuses an edit that would grow the document past its limit with 4414, stores none of it, and lets the room shrink again', async () => {
+    const maxDocumentBytes = 4096;
+    const setup = await openRoom({ limits: { maxDocumentBytes } });
+    const ada = await setup.joined('Ada', 'interviewer');
+    const cleo = await setup.joined('Cleo', 'candidate');
+    // Fits: the starter code plus 1 KiB.
+    ada.text.insert(0, 'a'.repeat(1024));
+    await until(() => setup.store.appendedSeqs.length === 1, 'the first edit to be stored');
+    // Would pass the limit.
+    cleo.text.insert(0, 'c'.repeat(maxDocumentBytes));
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed).toEqual({ code: CloseCode.DocumentTooLarge, reason: expect.stringMatching(/limit of 4096 bytes; this edit was not saved/) });
+    expect(setup.store.appended).toHaveLength(1);
+    expect(setup.room.doc.getText(RoomDocument.code).toString()).not.toContain('c');
+    expect(ada.closed).toBeNull();
+    expect(ada.text.toString()).not.toContain('c');
+
+    // Grow close to the limit, then delete: deletions always pass, and after them edits fit again.
+    ada.text.insert(0, 'b'.repeat(2048));
+    await until(() => setup.store.appendedSeqs.length === 2, 'the second edit to be stored');
+    expect(Y.encodeStateAsUpdate(setup.room.doc).byteLength).toBeLessThanOrEqual(maxDocumentBytes);
+    ada.text.delete(0, ada.text.length);
+    await until(() => setup.store.appendedSeqs.length === 3, 'the deletion to be stored');
+    // Fits only because of the deletion: the estimate alone says 5 KiB.
+    ada.text.insert(0, 'd'.repeat(2048));
+    await until(() => setup.store.appendedSeqs.length === 4, 'an edit after the deletion');
+    expect(ada.closed).toBeNull();
+    expect(setup.room.doc.getText(RoomDocument.code).toString()).toBe('d'.repeat(2048));
+  });
+
+  it('counts what a connection sends against its rate, except presence echoes, and refuses it past the rate with 4429', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    // Five messages a second, a burst of ten.
+    let now = 0;
+    const cleo = setup.connect('Cleo', 'candidate', setup.room, new MessageRateLimit({ perSecond: 5, now: () => now })).join();
+    await until(() => cleo.synced, 'Cleo to sync');
+    // The join's sync step 1 and its answer to the relay's took two; Ada's presence, echoed back a hundred times, takes none.
+    ada.awareness.setLocalState({ user: { name: 'Ada' } });
+    await until(() => cleo.awareness.getStates().has(ada.awareness.clientID), 'Cleo to hear Ada');
+    const echo = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(cleo.awareness, [ada.awareness.clientID]));
+    for (let i = 0; i < 100; i++) cleo.send(echo);
+    for (let i = 0; i < 8; i++) cleo.text.insert(0, `${i}`);
+    await until(() => setup.store.appendedSeqs.length === 8, 'eight edits to be stored');
+    expect(cleo.closed).toBeNull();
+    cleo.text.insert(0, 'one too many');
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed).toEqual({ code: CloseCode.TooManyMessages, reason: 'more than 5 messages per second' });
+    expect(setup.store.appended).toHaveLength(8);
+    expect(ada.closed).toBeNull();
+  });
+
+  it('refills a connection’s rate over time: a steady typist is never refused', async () => {
+    const setup = await openRoom();
+    let now = 0;
+    const cleo = setup.connect('Cleo', 'candidate', setup.room, new MessageRateLimit({ perSecond: 5, now: () => now })).join();
+    await until(() => cleo.synced, 'Cleo to sync');
+    for (let i = 0; i < 50; i++) {
+      now += 200;
+      cleo.text.insert(0, `${i % 10}`);
+      await until(() => setup.store.appendedSeqs.length === i + 1, `edit ${i + 1} to be stored`);
+    }
+    expect(cleo.closed).toBeNull();
+  });
+
+  it('refuses a participant past the room’s limit with 4409 and sends it nothing of the room', async () => {
+    const setup = await openRoom({ limits: { maxParticipants: 2 } });
+    const ada = await setup.joined('Ada', 'interviewer');
+    await setup.joined('Cleo', 'candidate');
+    const bo = setup.connect('Bo', 'candidate').join();
+    await until(() => bo.closed !== null, 'Bo to be refused');
+    expect(bo.closed).toEqual({ code: CloseCode.RoomFull, reason: 'the room is full: it takes at most 2 participants' });
+    expect(setup.room.participantCount).toBe(2);
+    expect(bo.frames).toEqual([]);
+    expect(setup.logs.some((entry) => entry.event === 'room-full')).toBe(true);
+    // A place freed is a place taken.
+    ada.leave();
+    const dee = await setup.joined('Dee', 'candidate');
+    expect(dee.closed).toBeNull();
+    expect(setup.room.participantCount).toBe(2);
+  });
+
+  it('refuses a runner whose run streams more output than the limit with 4415; a new run starts a new count', async () => {
+    const setup = await openRoom({ limits: { maxRunOutputChars: 10 } });
+    const cleo = await setup.joined('Cleo', 'candidate');
+    const ada = await setup.joined('Ada', 'interviewer');
+    cleo.sendEvent(execute('run-1'));
+    cleo.sendEvent(output('run-1', '12345'));
+    cleo.sendEvent(output('run-1', '67890'));
+    cleo.sendEvent(result('run-1'));
+    cleo.sendEvent(execute('run-2'));
+    cleo.sendEvent(output('run-2', '1234567890'));
+    await until(() => ada.events.length === 6, 'Ada to get both runs up to the limit');
+    expect(cleo.closed).toBeNull();
+    cleo.sendEvent(output('run-2', '!'));
+    await until(() => cleo.closed !== null, 'Cleo to be refused');
+    expect(cleo.closed).toEqual({ code: CloseCode.RunOutputTooLarge, reason: "the run's output passed the limit of 10 characters" });
+    // The output past the limit is not relayed; the run is ended for everyone instead.
+    await until(() => ada.events.length === 7, 'the interrupted run');
+    expect(ada.events.at(-1)).toMatchObject({ type: 'execution-result', payload: { runId: 'run-2', status: 'stopped' } });
+    expect(ada.events.some((event) => event.type === 'execution-output' && event.payload.text === '!')).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   decodeRoomEvent,
+  type ClientFrame,
   type Role,
   type RoomEvent,
   type RoomStatus,
@@ -21,9 +22,12 @@ import type { RoomBus } from '../bus/room-bus.js';
 import { errorFields, type Logger } from '../log.js';
 import { roomStatusView } from '../rooms/record-views.js';
 import type { RoomStore } from '../storage/room-store.js';
+import { refusalReason } from '../metrics/refusal-reasons.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Attendance } from './attendance.js';
-import { awarenessUpdateProblem } from './awareness-check.js';
+import { awarenessTakesEffect, awarenessUpdateProblem } from './awareness-check.js';
 import { Connection } from './connection.js';
+import { DocumentSizeLimit } from './document-size-limit.js';
 import { candidateEventWhileEnded } from './ended-room.js';
 import { LatestRun } from './latest-run.js';
 import { OrderedDelivery } from './ordered-delivery.js';
@@ -41,6 +45,10 @@ export interface RoomOptions {
   maxMessageBytes: number;
   /** Stored updates after which the room's state is snapshotted. */
   snapshotEvery: number;
+  /** What one room channel may hold; a limit left out is not enforced. */
+  limits?: Partial<RoomLimits>;
+  /** Counts refusals by reason; uncounted when absent. */
+  metrics?: Pick<RelayMetrics, 'refused'>;
   /** Called once the last connection has left, or the room failed. */
   onEmpty: (room: Room) => void;
   /** The relay's clock, for what it stamps and records; the system clock when absent. */
@@ -49,6 +57,15 @@ export interface RoomOptions {
   bus?: { bus: RoomBus; instanceId: string } | null;
   /** Whether other instances may write the same rooms to this storage (PostgreSQL), even without a bus. */
   sharedStorage?: boolean;
+}
+
+export interface RoomLimits {
+  /** Encoded size the document may grow to; updates that add content past it are refused. */
+  maxDocumentBytes: number;
+  /** Connections the channel takes; the next is refused. */
+  maxParticipants: number;
+  /** Characters of output one connection may stream per run it starts. */
+  maxRunOutputChars: number;
 }
 
 /** Origin of updates replayed from storage: they are not stored again. */
@@ -97,12 +114,15 @@ export class Room {
   private held: Array<{ update: Uint8Array; origin: unknown }> | null = null;
   /** An update threw halfway through applying: the document in memory is no longer what storage holds. */
   private damaged = false;
+  private readonly size: DocumentSizeLimit | null;
+  /** Output characters each connection streamed since it last started a run. */
+  private readonly runOutput = new WeakMap<Connection, number>();
 
   private constructor(
     readonly id: string,
     private readonly options: RoomOptions,
     private readonly peers: RoomPeers,
-    loaded: { lastSeq: number; replayedUpdates: number; latestRun: LatestRun; status: RoomStatus },
+    loaded: { lastSeq: number; replayedUpdates: number; storedBytes: number; latestRun: LatestRun; status: RoomStatus },
   ) {
     this.channel = options.channel ?? DocumentChannel.main;
     this.lastSeq = loaded.lastSeq;
@@ -114,6 +134,15 @@ export class Room {
     const record = { roomId: id, store: options.store, writes: this.writes, clock: this.clock };
     this.runHistory = new RunHistory(record);
     this.attendance = new Attendance(record);
+    const maxDocumentBytes = options.limits?.maxDocumentBytes;
+    this.size =
+      maxDocumentBytes === undefined
+        ? null
+        : new DocumentSizeLimit({
+            maxBytes: maxDocumentBytes,
+            measure: () => Y.encodeStateAsUpdate(this.doc).byteLength,
+            initialEstimate: loaded.storedBytes,
+          });
     // The server is not a participant: it publishes no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocumentUpdate);
@@ -140,9 +169,11 @@ export class Room {
       peers.leave();
       throw error;
     }
+    const history = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     const room = new Room(roomId, options, peers, {
       lastSeq: stored.lastSeq,
       replayedUpdates: stored.updates.length,
+      storedBytes: history.reduce((sum, update) => sum + update.byteLength, 0),
       latestRun: new LatestRun(run),
       status: roomStatusView(record?.ended ?? null),
     });
@@ -152,7 +183,6 @@ export class Room {
       // Awaited: a run recorded after this room opens must not be caught by it.
       await room.writes.run('runs-not-ended', () => options.store.endUnfinishedRuns(roomId, room.clock(), INTERRUPTED_BY_RESTART));
     }
-    const history = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
     for (const update of history) {
       try {
         Y.applyUpdate(room.doc, update, FROM_STORAGE);
@@ -203,6 +233,20 @@ export class Room {
 
   join(connection: Connection): void {
     if (this.closed) throw new Error(`room ${this.id} (${this.channel}) is closed`);
+    const maxParticipants = this.options.limits?.maxParticipants;
+    if (maxParticipants !== undefined && this.connections.size >= maxParticipants) {
+      // Never added: nothing of the room is sent to it.
+      this.options.logger.warn('room-full', {
+        roomId: this.id,
+        channel: this.channel,
+        connectionId: connection.participant.connectionId,
+        role: connection.participant.role,
+        limit: maxParticipants,
+      });
+      this.options.metrics?.refused('room-full');
+      connection.close(CloseCode.RoomFull, `the room is full: it takes at most ${maxParticipants} participants`);
+      return;
+    }
     this.connections.add(connection);
     // ws.ts refuses these during the upgrade; this is the relay's own guard, before any data is sent.
     if (!channelRights(this.channel, connection.participant.role).read) {
@@ -257,6 +301,7 @@ export class Room {
       return;
     }
     const message = frame.value;
+    if (!this.withinRate(connection, message)) return;
     switch (message.kind) {
       case 'sync-step1':
         this.answerSyncStep1(connection, message.stateVector);
@@ -290,13 +335,26 @@ export class Room {
           this.refuse(connection, CloseCode.BadMessage, 'document update holds an empty item');
           return;
         }
-        this.applyFrom(connection, message.update);
+        // Deletions always pass: a document at its limit must be able to shrink.
+        const adds = decoded.structs.length > 0;
+        if (adds && this.size && !this.size.admits(message.update.byteLength)) {
+          this.refuse(
+            connection,
+            CloseCode.DocumentTooLarge,
+            `the document would grow past the limit of ${this.size.maxBytes} bytes; this edit was not saved`,
+          );
+          return;
+        }
+        if (this.applyFrom(connection, message.update)) {
+          if (adds) this.size?.grew(message.update.byteLength);
+          else this.size?.shrank();
+        }
         return;
       }
       case 'awareness': {
         const problem = awarenessUpdateProblem(message.update, {
           role: connection.participant.role,
-          knownClock: (clientId) => this.awareness.meta.get(clientId)?.clock ?? 0,
+          knownClock: this.knownClock,
           otherOwnerRole: (clientId) => {
             for (const other of this.connections) {
               if (other !== connection && other.awarenessClients.has(clientId)) return other.participant.role;
@@ -325,6 +383,21 @@ export class Room {
         return;
     }
   }
+
+  /**
+   * Counts a message against its sender's rate, unless it is an echo of
+   * presence the room already holds (see awarenessTakesEffect).
+   */
+  private withinRate(connection: Connection, message: ClientFrame): boolean {
+    const { rate } = connection;
+    if (!rate) return true;
+    if (message.kind === 'awareness' && !awarenessTakesEffect(message.update, this.knownClock)) return true;
+    if (rate.take()) return true;
+    this.refuse(connection, CloseCode.TooManyMessages, `more than ${rate.perSecond} messages per second`);
+    return false;
+  }
+
+  private readonly knownClock = (clientId: number): number => this.awareness.meta.get(clientId)?.clock ?? 0;
 
   /** Waits for queued writes, stores a final snapshot and releases the document. */
   async unload(): Promise<void> {
@@ -366,7 +439,7 @@ export class Room {
    * reconnect (1012), and the room is loaded again from storage — a moment's
    * reconnect, and no edit lost or damaged.
    */
-  private applyFrom(connection: Connection, update: Uint8Array): void {
+  private applyFrom(connection: Connection, update: Uint8Array): boolean {
     const held: Array<{ update: Uint8Array; origin: unknown }> = [];
     this.held = held;
     try {
@@ -375,7 +448,7 @@ export class Room {
       // Nothing emitted: Yjs threw before it changed the document, which is still what storage holds.
       if (held.length === 0) {
         this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
-        return;
+        return false;
       }
       this.damaged = true;
       this.options.logger.error('document-damaged', {
@@ -386,11 +459,12 @@ export class Room {
       });
       this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
       this.closeAll(CloseCode.ServiceRestart, 'the room is reloading');
-      return;
+      return false;
     } finally {
       this.held = null;
     }
     for (const emitted of held) this.persistAndRelay(emitted.update, emitted.origin);
+    return true;
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -457,6 +531,8 @@ export class Room {
         try {
           Y.decodeUpdate(message.update);
           Y.applyUpdate(this.doc, message.update, FROM_PEER);
+          // Stored by another instance within its own limit: counted here, never refused.
+          this.size?.grew(message.update.byteLength);
         } catch (error) {
           this.options.logger.warn('peer-message-dropped', { ...context, ...errorFields(error) });
         }
@@ -569,6 +645,7 @@ export class Room {
       }
     }
     let event = incoming;
+    if (!this.withinRunOutput(connection, event)) return;
     switch (event.type) {
       case 'execute-code': {
         // Who ran the code is what the server knows, not what the client claims.
@@ -595,6 +672,26 @@ export class Room {
         break;
     }
     this.relay(encodeRoomEvent(event), connection, 'everyone');
+  }
+
+  /**
+   * Counts what a connection's runs stream. The web app truncates a run's
+   * output well below the limit, so a connection past it is not the app:
+   * it is refused rather than allowed to fill everyone's output panel.
+   */
+  private withinRunOutput(connection: Connection, event: RoomEvent): boolean {
+    const limit = this.options.limits?.maxRunOutputChars;
+    if (limit === undefined) return true;
+    if (event.type === 'execute-code') {
+      this.runOutput.set(connection, 0);
+      return true;
+    }
+    if (event.type !== 'execution-output') return true;
+    const chars = (this.runOutput.get(connection) ?? 0) + event.payload.text.length;
+    this.runOutput.set(connection, chars);
+    if (chars <= limit) return true;
+    this.refuse(connection, CloseCode.RunOutputTooLarge, `the run's output passed the limit of ${limit} characters`);
+    return false;
   }
 
   /** Stamps a candidate's signal, records it and tells the interviewers, and no one else. */
@@ -663,6 +760,8 @@ export class Room {
 
   private refuse(connection: Connection, code: number, reason: string): void {
     this.options.logger.warn('message-refused', { roomId: this.id, channel: this.channel, connectionId: connection.participant.connectionId, code, reason });
+    const counted = refusalReason(code);
+    if (counted) this.options.metrics?.refused(counted);
     connection.close(code, reason);
     this.leave(connection);
   }

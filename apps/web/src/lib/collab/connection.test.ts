@@ -34,6 +34,10 @@ describe('describeConnection', () => {
     expect(invalid.kind).toBe('refused');
     expect(invalid.detail).toMatch(/link is not valid/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.RoomNotFound, reason: '' } }).detail).toMatch(/does not exist/);
+    expect(describeConnection({ ...base, refused: { code: CloseCode.RoomFull, reason: '' } }).detail).toMatch(/room is full/);
+    expect(describeConnection({ ...base, refused: { code: CloseCode.DocumentTooLarge, reason: '' } }).detail).toMatch(/Remove it, then reload/);
+    expect(describeConnection({ ...base, refused: { code: CloseCode.TooManyMessages, reason: '' } }).detail).toMatch(/more messages than the server allows/);
+    expect(describeConnection({ ...base, refused: { code: CloseCode.RunOutputTooLarge, reason: '' } }).detail).toMatch(/more output than this server allows/);
     expect(describeConnection({ ...base, refused: { code: 4413, reason: 'frame too large' } }).detail).toMatch(/frame too large/);
   });
 });

@@ -34,6 +34,15 @@ export function describeRefusal(code: number, reason: string): string {
       return 'This room does not exist any more.';
     case CloseCode.Forbidden:
       return reason || 'You are not allowed to do that in this room.';
+    case CloseCode.RoomFull:
+      return 'This room is full. Reload the page to try again once someone has left.';
+    case CloseCode.DocumentTooLarge:
+      // The edit is kept in this browser and would be sent again: it has to go before reconnecting.
+      return 'Your last edit would make the document larger than this server allows, so it was not saved. Remove it, then reload the page to reconnect.';
+    case CloseCode.TooManyMessages:
+      return 'This browser sent more messages than the server allows, so it was disconnected. Reload the page to reconnect.';
+    case CloseCode.RunOutputTooLarge:
+      return 'The run printed more output than this server allows, so it was stopped. Reload the page to reconnect.';
     default:
       return reason ? `The server closed the connection: ${reason}` : `The server closed the connection (code ${code}).`;
   }

@@ -22,8 +22,11 @@ export class RoomRun {
     this.#session = session;
     this.#timeLimitSeconds = timeLimitSeconds;
     this.runners = new RoomRunners(runnerFactories(runnerHost, config));
-    this.#controller = new RunController(session.events, (language) => this.runners.get(language), (event) =>
-      session.applyLocalEvent(event),
+    this.#controller = new RunController(
+      session.events,
+      (language) => this.runners.get(language),
+      (event) => session.applyLocalEvent(event),
+      config.maxRunOutputChars,
     );
     this.#unsubscribe = this.#controller.subscribe((run) => {
       this.local = run;

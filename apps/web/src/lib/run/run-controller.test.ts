@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CodeRunner, RunHandlers, RunOutcome, RunRequest, RuntimeState } from '@interview/runner-api';
 import type { RoomEvent, RoomEventType } from '@interview/protocol';
-import { RunController, type RunEventBus } from './run-controller.js';
+import { RunController, streamedOutputLimit, type RunEventBus } from './run-controller.js';
 
 /** A runner whose runs the test drives by hand. */
 class ScriptedRunner implements CodeRunner {
@@ -52,11 +52,11 @@ class FakeBus implements RunEventBus {
   }
 }
 
-function setup() {
+function setup(serverOutputLimit?: number) {
   const bus = new FakeBus();
   const runner = new ScriptedRunner();
   const local: RoomEvent[] = [];
-  const controller = new RunController(bus, () => runner, (event) => local.push(event));
+  const controller = new RunController(bus, () => runner, (event) => local.push(event), serverOutputLimit);
   return { bus, runner, local, controller };
 }
 
@@ -81,6 +81,21 @@ describe('RunController', () => {
       payload: { runId, output: '1\n', error: 'NameError: x', status: 'error', durationMs: 12, errorLine: 2 },
     });
     expect(controller.current).toBeNull();
+  });
+
+  it('keeps the streamed output, truncation notice included, within the server’s limit', async () => {
+    const limit = 2000;
+    const { bus, runner, controller } = setup(limit);
+    const done = controller.run({ language: 'python', code: 'while True: print(1)', timeLimitSeconds: 5 });
+    const run = runner.runs[0]!;
+    for (let i = 0; i < 100; i++) run.handlers.onOutput('stdout', '1\n'.repeat(50));
+    run.finish({ status: 'ok', error: null, errorLine: null, durationMs: 1 });
+    await done;
+    const streamed = bus.sent.flatMap((e) => (e.type === 'execution-output' ? [e.payload.text] : [])).join('');
+    expect(streamed.length).toBeLessThanOrEqual(limit);
+    expect(streamed).toContain('[output truncated');
+    expect(streamedOutputLimit(undefined)).toBe(1024 * 1024);
+    expect(streamedOutputLimit(64 * 1024 * 1024)).toBe(1024 * 1024);
   });
 
   it('refuses a second run while one is going', async () => {

@@ -1,6 +1,6 @@
 import type { CodeRunner, RunOutcome } from '@interview/runner-api';
 import type { Language, RoomEvent, RoomEventType } from '@interview/protocol';
-import { OutputBatcher } from './output-batcher.js';
+import { OUTPUT_TRUNCATED_NOTICE, OutputBatcher } from './output-batcher.js';
 import { newRunId } from './run-id.js';
 
 /** How the controller reaches the room: sending events and hearing others'. */
@@ -28,6 +28,17 @@ export interface LocalRun {
 const RESULT_OUTPUT_CHARS = 128 * 1024;
 /** Bounds one `execution-output` frame well under the relay's message limit. */
 const EVENT_CHUNK_CHARS = 16 * 1024;
+/** Output streamed per run unless the server allows less. */
+const STREAMED_OUTPUT_CHARS = 1024 * 1024;
+
+/**
+ * Characters of output to stream per run: the relay refuses a runner that
+ * streams more than `serverLimit`, so truncation (and its notice) stays under it.
+ */
+export function streamedOutputLimit(serverLimit: number | undefined): number {
+  if (serverLimit === undefined) return STREAMED_OUTPUT_CHARS;
+  return Math.max(0, Math.min(STREAMED_OUTPUT_CHARS, serverLimit - OUTPUT_TRUNCATED_NOTICE.length));
+}
 
 /**
  * Runs code in this browser and tells the room about it: the start, the
@@ -45,6 +56,8 @@ export class RunController {
     private readonly runnerFor: (language: Language) => CodeRunner,
     /** Applies an event this browser emitted to its own view of the run. */
     private readonly local: (event: RoomEvent) => void,
+    /** The server's MAX_RUN_OUTPUT_CHARS, when known. */
+    private readonly serverOutputLimit?: number,
   ) {
     this.#unsubscribe = bus.on('stop-execution', (event) => {
       if (this.#current?.runId === event.payload.runId) this.#current.runner.stop(event.payload.runId);
@@ -73,6 +86,7 @@ export class RunController {
     let resultOutput = '';
     const batcher = new OutputBatcher({
       maxChunkChars: EVENT_CHUNK_CHARS,
+      maxTotalChars: streamedOutputLimit(this.serverOutputLimit),
       deliver: (stream, text) => {
         if (resultOutput.length < RESULT_OUTPUT_CHARS) resultOutput += text.slice(0, RESULT_OUTPUT_CHARS - resultOutput.length);
         this.#emit({ type: 'execution-output', payload: { runId, stream, text } });
