@@ -28,7 +28,7 @@ async function scrape(): Promise<Map<string, number>> {
 
 describe('/metrics', () => {
   it('answers 401 without the token, and never with figures', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }] as Array<Record<string, string>>) {
       const response = await fetch(`${server.url}/metrics`, { headers });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toContain('interview_');

@@ -4,6 +4,21 @@ import type { Role } from '@interview/protocol';
 /** More entries than any real client sends in one awareness update. */
 const MAX_ENTRIES = 256;
 
+/** Presences one connection may hold at once: one per client, a few more for a reload racing its old socket. */
+export const MAX_PRESENCES_PER_CONNECTION = 8;
+
+/** The client ids an awareness update names, in order; throws on a malformed update. */
+export function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarUint8Array(decoder);
+  }
+  return ids;
+}
+
 /**
  * A presence may not claim another role than its connection's: a candidate
  * posing as an interviewer would mislead the interviewer's own page. A
@@ -26,6 +41,8 @@ export interface AwarenessRoleCheck {
   knownClock: (clientId: number) => number;
   /** The role of the other connection whose presence this client id is, if any. */
   otherOwnerRole: (clientId: number) => Role | null;
+  /** The presences this connection holds, and how many it may hold at once. */
+  owned?: { has(clientId: number): boolean; readonly size: number; max: number };
 }
 
 /**
@@ -66,6 +83,7 @@ export function awarenessUpdateProblem(update: Uint8Array, roleCheck?: Awareness
   try {
     const entries = decoding.readVarUint(decoder);
     if (entries > MAX_ENTRIES) return `awareness update has ${entries} entries (at most ${MAX_ENTRIES})`;
+    let taken = 0;
     for (let i = 0; i < entries; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
@@ -81,9 +99,12 @@ export function awarenessUpdateProblem(update: Uint8Array, roleCheck?: Awareness
         if (owner !== null && owner !== roleCheck.role) {
           return `awareness update overwrites another participant's presence (role ${owner}); this connection's role is ${roleCheck.role}`;
         }
+        if (state !== null && roleCheck.owned && !roleCheck.owned.has(clientId)) taken++;
       }
     }
     if (decoding.hasContent(decoder)) return 'trailing bytes after awareness update';
+    const owned = roleCheck?.owned;
+    if (owned && owned.size + taken > owned.max) return `presence for more than ${owned.max} client ids on one connection`;
     return null;
   } catch (error) {
     return `malformed awareness update: ${error instanceof Error ? error.message : String(error)}`;

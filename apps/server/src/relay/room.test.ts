@@ -608,6 +608,64 @@ describe('Room: limits', () => {
   });
 });
 
+describe('Room: presence memory stays bounded', () => {
+  it('refuses a connection that claims presence for more client ids than a client has', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    const mallory = await setup.joined('Mallory', 'candidate');
+    const entries = Array.from({ length: 9 }, (_, i) => ({ clientId: 1000 + i, clock: 1, json: '{"user":{"name":"M"}}' }));
+    mallory.send(encodeAwarenessFrame(awarenessUpdate(entries.slice(0, 8))));
+    await until(() => setup.room.awareness.getStates().size === 8, 'eight presences');
+    mallory.send(encodeAwarenessFrame(awarenessUpdate(entries.slice(8))));
+    await until(() => mallory.closed !== null, 'Mallory to be refused');
+    expect(mallory.closed).toEqual({ code: CloseCode.BadMessage, reason: 'presence for more than 8 client ids on one connection' });
+    expect(ada.closed).toBeNull();
+    expect(setup.room.awareness.getStates().size).toBe(0);
+  });
+
+  it('keeps no trace of ids announced only as departed, and forgets departed ones after a minute', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const setup = await openRoom({ clock: () => new Date(now) });
+    const mallory = await setup.joined('Mallory', 'candidate');
+    // Removals of presences the room never had: y-protocols would keep a clock for each.
+    for (let batch = 0; batch < 20; batch++) {
+      const entries = Array.from({ length: 200 }, (_, i) => ({ clientId: 10_000 + batch * 200 + i, clock: 1, json: 'null' }));
+      mallory.send(encodeAwarenessFrame(awarenessUpdate(entries)));
+    }
+    // Presences that come and go, a few at a time, as a churning client's would.
+    for (let round = 0; round < 50; round++) {
+      const ids = [1, 2, 3].map((i) => 100_000 + round * 3 + i);
+      mallory.send(encodeAwarenessFrame(awarenessUpdate(ids.map((clientId) => ({ clientId, clock: 1, json: '{"user":{"name":"M"}}' })))));
+      mallory.send(encodeAwarenessFrame(awarenessUpdate(ids.map((clientId) => ({ clientId, clock: 2, json: 'null' })))));
+    }
+    await until(() => mallory.awarenessFrames.length >= 100, 'the churn to be relayed');
+    expect(mallory.closed).toBeNull();
+    // Only the departed presences' clocks are kept: no entry for the 4000 never-present ids.
+    expect(setup.room.awareness.meta.size).toBe(150);
+    now += 61_000;
+    const last = { clientId: 200_000, clock: 1, json: 'null' };
+    mallory.send(encodeAwarenessFrame(awarenessUpdate([last])));
+    await until(() => setup.room.awareness.meta.size === 0, 'departed presences to be forgotten');
+  });
+
+  it('still ignores a stale echo of a presence that just left', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    const cleo = await setup.joined('Cleo', 'candidate');
+    ada.awareness.setLocalState({ user: { name: 'Ada' } });
+    await until(() => cleo.awareness.getStates().has(ada.awareness.clientID), 'Cleo to hear Ada');
+    const stale = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(cleo.awareness, [ada.awareness.clientID]));
+    ada.leave();
+    await until(() => !setup.room.awareness.getStates().has(ada.awareness.clientID), 'Ada’s presence to go');
+    cleo.send(stale);
+    // Sent after the removal, answered by nothing: had it revived Ada, everyone would have heard.
+    cleo.send(encodeSyncStep1(Y.encodeStateVector(cleo.doc)));
+    const framesBefore = cleo.frames.length;
+    await until(() => cleo.frames.length > framesBefore, 'the sync answer');
+    expect(setup.room.awareness.getStates().has(ada.awareness.clientID)).toBe(false);
+  });
+});
+
 describe('Room: awareness', () => {
   it('relays presence to the others and back to the sender, and removes it for the others when the sender leaves', async () => {
     const { room, joined } = await openRoom();

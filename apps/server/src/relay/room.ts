@@ -25,12 +25,13 @@ import type { RoomStore } from '../storage/room-store.js';
 import { refusalReason } from '../metrics/refusal-reasons.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Attendance } from './attendance.js';
-import { awarenessTakesEffect, awarenessUpdateProblem } from './awareness-check.js';
+import { awarenessClientIds, awarenessTakesEffect, awarenessUpdateProblem, MAX_PRESENCES_PER_CONNECTION } from './awareness-check.js';
 import { Connection } from './connection.js';
 import { DocumentSizeLimit } from './document-size-limit.js';
 import { candidateEventWhileEnded } from './ended-room.js';
 import { LatestRun } from './latest-run.js';
 import { OrderedDelivery } from './ordered-delivery.js';
+import { PresenceMemory } from './presence-memory.js';
 import { RecordWrites } from './record-writes.js';
 import { RoomPeers } from './room-peers.js';
 import { RunHistory } from './run-history.js';
@@ -117,6 +118,7 @@ export class Room {
   private readonly size: DocumentSizeLimit | null;
   /** Output characters each connection streamed since it last started a run. */
   private readonly runOutput = new WeakMap<Connection, number>();
+  private readonly presenceMemory: PresenceMemory;
 
   private constructor(
     readonly id: string,
@@ -145,6 +147,13 @@ export class Room {
           });
     // The server is not a participant: it publishes no presence of its own.
     this.awareness.setLocalState(null);
+    this.presenceMemory = new PresenceMemory({
+      meta: this.awareness.meta,
+      present: (clientId) => this.awareness.states.has(clientId),
+      now: () => this.clock().getTime(),
+    });
+    // Its own id was never a participant's.
+    this.presenceMemory.settle([this.doc.clientID]);
     this.doc.on('update', this.onDocumentUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
@@ -361,12 +370,18 @@ export class Room {
             }
             return this.peerOwners.get(clientId) ?? null;
           },
+          owned: {
+            has: (clientId) => connection.awarenessClients.has(clientId),
+            size: connection.awarenessClients.size,
+            max: MAX_PRESENCES_PER_CONNECTION,
+          },
         });
         if (problem) {
           this.refuse(connection, CloseCode.BadMessage, problem);
           return;
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+        this.presenceMemory.settle(awarenessClientIds(message.update));
         return;
       }
       case 'query-awareness':
@@ -516,6 +531,9 @@ export class Room {
     }
     const changed = [...added, ...updated, ...removed];
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    // After encoding: the removal carries the departed clocks to everyone first.
+    if (added.length > 0) this.presenceMemory.returned(added);
+    if (removed.length > 0) this.presenceMemory.departed(removed);
     // Sent to the sender too: a participant alone in a room still hears
     // from the server, which keeps the provider's idle watchdog quiet.
     this.broadcast(encodeAwarenessFrame(update), null);
@@ -544,6 +562,7 @@ export class Room {
           return;
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, new PeerPresence(message.role));
+        this.presenceMemory.settle(awarenessClientIds(message.update));
         return;
       }
       case 'event':

@@ -53,7 +53,7 @@ export class ConnectionPlanner {
   private plans = 0;
   private readonly coverage: Array<{ category: FrameCategory; variant: string }>;
   readonly withheld: WithheldFrame[] = [];
-  readonly withheldCounts = { 'changes-document': 0, 'half-applies': 0, 'damages-document': 0 };
+  readonly withheldCounts = { 'changes-document': 0, 'half-applies': 0, 'damages-document': 0, 'order-dependent': 0 };
 
   constructor(private readonly options: PlannerOptions) {
     this.coverage = [];
@@ -75,8 +75,9 @@ export class ConnectionPlanner {
     const target = FUZZ_TARGETS[index % FUZZ_TARGETS.length]!;
     const batch = 1 + rng.int(this.options.maxBatch);
     const frames: ConnectionPlan['frames'] = [];
+    const presences = new Set<number>();
     while (frames.length < batch && (this.planned < this.options.frames || this.coverage.length > 0)) {
-      const planned = this.plan(target);
+      const planned = this.plan(target, presences);
       frames.push(planned);
       this.planned++;
       if (planned.prediction.outcome === 'refused') break;
@@ -84,16 +85,16 @@ export class ConnectionPlanner {
     return { index, target, refusedAtUpgrade: false, frames };
   }
 
-  private plan(target: FuzzTarget): { frame: FuzzFrame; prediction: Prediction } {
+  private plan(target: FuzzTarget, presences: Set<number>): { frame: FuzzFrame; prediction: Prediction } {
     const { generator, rng } = this.options;
     let wanted = this.nextCase(target);
     for (let attempt = 1; ; attempt++) {
       const frame = generator.generate(wanted.category, wanted.variant, target);
-      const prediction = this.options.oracle.predict(frame, target);
+      const prediction = this.options.oracle.predict(frame, target, presences);
       if (prediction.outcome === 'kept' || prediction.outcome === 'refused') return { frame, prediction };
       this.withheldCounts[prediction.outcome]++;
       // A legitimate edit by chance is not news; an update that breaks the relay's document is a bug to report.
-      if (prediction.outcome !== 'changes-document' && this.withheld.length < 20 && typeof frame.data !== 'string') {
+      if (prediction.outcome !== 'changes-document' && prediction.outcome !== 'order-dependent' && this.withheld.length < 20 && typeof frame.data !== 'string') {
         this.withheld.push({ case: caseName(frame), target: targetName(target), outcome: prediction.outcome, reason: prediction.reason, hex: Buffer.from(frame.data).toString('hex') });
       }
       // The same case again (mutations rarely stay valid twice), then another one.

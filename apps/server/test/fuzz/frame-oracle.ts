@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import { CloseCode, decodeClientFrame } from '@interview/protocol';
 // The relay's own presence check: the oracle must refuse exactly what the relay refuses.
-import { awarenessUpdateProblem } from '../../src/relay/awareness-check.js';
+import { awarenessUpdateProblem, MAX_PRESENCES_PER_CONNECTION } from '../../src/relay/awareness-check.js';
 import type { FuzzFrame } from './frame-generator.js';
 import { documentKey, targetWrites, type FuzzTarget } from './fuzz-targets.js';
 
@@ -16,7 +17,9 @@ export type Prediction =
   /** Refused, but Yjs integrates part of it before it throws: the part would be stored. */
   | { outcome: 'half-applies'; reason: string }
   /** Leaves the document unable to encode itself or to report later edits (a zero-length struct does): the room would stop working. */
-  | { outcome: 'damages-document'; reason: string };
+  | { outcome: 'damages-document'; reason: string }
+  /** Presence for a client id another socket also announced: whether it takes effect depends on which socket the relay heard first. */
+  | { outcome: 'order-dependent'; reason: string };
 
 const refused = (reason: string, codes: readonly number[] = [CloseCode.BadMessage]): Prediction => ({ outcome: 'refused', codes, reason });
 
@@ -91,13 +94,20 @@ function tryApply(known: Uint8Array, update: Uint8Array): Prediction {
  */
 export class FrameOracle {
   private readonly docs = new Map<string, Y.Doc>();
+  /** Client ids of presences some socket's kept frame announced; the fuzzer's fixed ids recur across sockets. */
+  private readonly heard = new Set<number>();
 
   constructor(
     private readonly maxMessageBytes: number,
     private readonly knownState: (target: FuzzTarget) => Uint8Array,
   ) {}
 
-  predict(frame: FuzzFrame, target: FuzzTarget): Prediction {
+  /**
+   * `owned` is the presences the frame's socket holds so far (the fuzzer's
+   * client ids are random, so no other socket holds them); a kept presence
+   * update changes it as the relay's own record would change.
+   */
+  predict(frame: FuzzFrame, target: FuzzTarget, owned: Set<number> = new Set()): Prediction {
     const { data } = frame;
     if (typeof data === 'string') return refused('text frame');
     // `ws` refuses past its cap from the frame header; the reset may beat the close frame (1006).
@@ -118,8 +128,18 @@ export class FrameOracle {
         // Dropped unread when the sender may not write.
         return targetWrites(target) ? tryApply(this.knownState(target), message.update) : { outcome: 'kept' };
       case 'awareness': {
-        const problem = awarenessUpdateProblem(message.update, { role: target.role, knownClock: () => 0, otherOwnerRole: () => null });
-        return problem ? refused(problem) : { outcome: 'kept' };
+        const problem = awarenessUpdateProblem(message.update, {
+          role: target.role,
+          knownClock: () => 0,
+          otherOwnerRole: () => null,
+          owned: { has: (clientId) => owned.has(clientId), size: owned.size, max: MAX_PRESENCES_PER_CONNECTION },
+        });
+        if (problem) return refused(problem);
+        const contested = presencesTaken(message.update).find((clientId) => this.heard.has(clientId) && !owned.has(clientId));
+        if (contested !== undefined) return { outcome: 'order-dependent', reason: `client id ${contested} was announced by another socket` };
+        for (const clientId of presencesTaken(message.update)) this.heard.add(clientId);
+        holdPresences(message.update, owned);
+        return { outcome: 'kept' };
       }
       case 'query-awareness':
         return { outcome: 'kept' };
@@ -150,5 +170,31 @@ export class FrameOracle {
   destroy(): void {
     for (const doc of this.docs.values()) doc.destroy();
     this.docs.clear();
+  }
+}
+
+/** The entries of a well-formed presence update that take effect (newer than clock 0), with whether each removes. */
+function presenceEntries(update: Uint8Array): Array<{ clientId: number; removes: boolean }> {
+  const decoder = decoding.createDecoder(update);
+  const entries: Array<{ clientId: number; removes: boolean }> = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state: unknown = JSON.parse(decoding.readVarString(decoder));
+    if (clock > 0) entries.push({ clientId, removes: state === null });
+  }
+  return entries;
+}
+
+/** Client ids whose presence a kept update sets. */
+function presencesTaken(update: Uint8Array): number[] {
+  return presenceEntries(update).flatMap((entry) => (entry.removes ? [] : [entry.clientId]));
+}
+
+/** What a kept presence update leaves a socket holding. */
+function holdPresences(update: Uint8Array, owned: Set<number>): void {
+  for (const { clientId, removes } of presenceEntries(update)) {
+    if (removes) owned.delete(clientId);
+    else owned.add(clientId);
   }
 }
