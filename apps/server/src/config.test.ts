@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       databaseUrl: null,
       instanceId: `${hostname()}-${process.pid}`,
       metricsToken: null,
+      trustProxy: false,
     });
   });
 
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://interview:secret@db.internal:5432/interview',
         INSTANCE_ID: 'relay-1',
         METRICS_TOKEN: 'scrape-me-0123456789',
+        TRUST_PROXY: 'loopback, 10.0.0.0/8',
       },
       defaults,
     );
@@ -94,6 +96,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://interview:secret@db.internal:5432/interview',
       instanceId: 'relay-1',
       metricsToken: 'scrape-me-0123456789',
+      trustProxy: ['loopback', '10.0.0.0/8'],
     });
   });
 
@@ -133,6 +136,14 @@ describe('loadConfig', () => {
       const error = configError({ METRICS_TOKEN: bad });
       expect(error.message).toMatch(/METRICS_TOKEN must be 16 to 256/);
       expect(error.message).not.toContain(bad);
+    }
+  });
+
+  it('takes TRUST_PROXY as a number of hops or a list of addresses, ranges and range names', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }, defaults).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1,::1,fd00::/8,uniquelocal' }, defaults).trustProxy).toEqual(['127.0.0.1', '::1', 'fd00::/8', 'uniquelocal']);
+    for (const bad of ['0', '17', 'true', 'everyone', '10.0.0.0/33', '10.0.0.1/8/1', 'proxy.internal']) {
+      expect(configError({ TRUST_PROXY: bad }).message).toMatch(/TRUST_PROXY/);
     }
   });
 
@@ -188,6 +199,7 @@ describe('loadConfig', () => {
       DATABASE_URL: '',
       INSTANCE_ID: '',
       METRICS_TOKEN: '',
+      TRUST_PROXY: '',
     };
     expect(loadConfig(empty, defaults)).toEqual(loadConfig({}, defaults));
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -48,6 +49,12 @@ export interface Config {
   instanceId: string;
   /** When set, `/metrics` needs it as a bearer token; null: `/metrics` is open. */
   metricsToken: string | null;
+  /**
+   * Which proxies' X-Forwarded-For / -Proto / -Host to believe, as express's
+   * `trust proxy` takes it: a number of hops, or addresses, CIDR ranges and
+   * the names loopback, linklocal, uniquelocal. False: none.
+   */
+  trustProxy: false | number | string[];
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -120,6 +127,30 @@ function metricsToken(raw: string | undefined): string | null {
   return raw;
 }
 
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 16) throw new ConfigError(`TRUST_PROXY as a number of proxies must be from 1 to 16, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const rangeOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_RANGE_NAMES.includes(entry) && (family === 0 || !rangeOk || extra !== undefined)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a number of proxies, or a comma-separated list of addresses, CIDR ranges and ${PROXY_RANGE_NAMES.join(', ')}; "${entry.slice(0, 60)}" is none of them`,
+      );
+    }
+  }
+  return entries;
+}
+
 function instanceId(raw: string | undefined): string {
   if (!raw) return `${hostname()}-${process.pid}`;
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw)) throw new ConfigError(`INSTANCE_ID must be 1 to 64 letters, digits, '.', '_' or '-', got "${raw.slice(0, 80)}"`);
@@ -164,5 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     databaseUrl,
     instanceId: instanceId(env.INSTANCE_ID),
     metricsToken: metricsToken(env.METRICS_TOKEN),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

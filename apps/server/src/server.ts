@@ -64,6 +64,7 @@ export function createAppServer(config: Config, backends: Backends, logger: Logg
     maxRunOutputChars: config.maxRunOutputChars,
     metrics,
     metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
     statusChanged: (roomId, status) => registry.statusChanged(roomId, status),
     deployment: { instanceId: config.instanceId, storage, bus: () => bus?.state ?? 'local' },
   });

@@ -133,8 +133,8 @@ export function apiRoutes(options: ApiOptions): Router {
   });
 
   router.post('/api/rooms', interviewersOnly, async (req, res) => {
-    // The socket's address: behind a reverse proxy, every client shares the proxy's.
-    const client = req.socket.remoteAddress ?? 'unknown';
+    // The client's address as TRUST_PROXY allows: behind an untrusted proxy, every client shares the proxy's.
+    const client = req.ip ?? 'unknown';
     const waitMs = options.roomCreations?.retryAfterMs(client) ?? 0;
     if (waitMs > 0) {
       logger.warn('room-creation-limited', { retryAfterMs: waitMs });

@@ -30,6 +30,8 @@ export interface HttpAppOptions {
   roomsPerAddressPerMinute: number;
   /** MAX_RUN_OUTPUT_CHARS, which the browser's runner must stay under. */
   maxRunOutputChars: number;
+  /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); none when absent. */
+  trustProxy?: false | number | string[];
   /** Served at /metrics; absent, there is no /metrics. */
   metrics?: { registry: Registry; roomCreated(): void };
   /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
@@ -49,6 +51,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const { logger, webDistDir } = options;
   const app = express();
   app.disable('x-powered-by');
+  // Decides req.ip (limits per address) and req.protocol and host (the links handed out).
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('etag', 'strong');
   app.use(requestLog(logger));
   app.use(securityHeaders);
@@ -57,7 +61,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use('/api/questions', express.json({ limit: '256kb', strict: true }));
   app.use(express.json({ limit: '16kb', strict: true }));
 
-  const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  // req.protocol and req.host follow X-Forwarded-Proto and -Host from a proxy TRUST_PROXY names.
+  const baseUrl = (req: Request): string => options.publicUrl ?? `${req.protocol}://${req.host ?? 'localhost'}`;
   const { interviewerPasscode } = options;
   const failedPasscodes = new SlidingWindowLimit({ maxEvents: options.passcodeAttemptsPerMinute, windowMs: 60_000 });
   app.use(

@@ -35,8 +35,8 @@ export function requireInterviewerPasscode(passcode: string | null, failedAttemp
       res.status(401).json({ error: 'this server requires the interviewer passcode' } satisfies ApiError);
       return;
     }
-    // The socket's address: behind a reverse proxy, every client shares the proxy's.
-    const client = req.socket.remoteAddress ?? 'unknown';
+    // The client's address as TRUST_PROXY allows: behind an untrusted proxy, every client shares the proxy's.
+    const client = req.ip ?? 'unknown';
     const waitMs = failedAttempts?.retryAfterMs(client) ?? 0;
     if (waitMs > 0) {
       // Checked before the passcode: a right guess past the limit must not tell itself apart.
