@@ -22,6 +22,12 @@ export const CloseCode = {
   RunOutputTooLarge: 4415,
   /** The connection sent more messages per second than the server allows. */
   TooManyMessages: 4429,
+  /**
+   * A frame over four times the size limit, refused by the socket layer
+   * before it was read. The stock provider reconnects after it, and would
+   * send the same state again.
+   */
+  SocketMessageTooBig: 1009,
   /** The server failed to store an update; the client should retry later. */
   StorageFailure: 1011,
   /** The server is restarting; the client should reconnect. */
@@ -32,5 +38,5 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** True for codes after which a client should not try to reconnect. */
 export function isPermanentCloseCode(code: number): boolean {
-  return code >= 4400 && code <= 4499;
+  return (code >= 4400 && code <= 4499) || code === CloseCode.SocketMessageTooBig;
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import { ChannelText, channelRights, channelRoomName, type AwarenessUser, type Role } from '@interview/protocol';
+import { ChannelText, channelRights, channelRoomName, isPermanentCloseCode, type AwarenessUser, type Role } from '@interview/protocol';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
 import { DocumentSaving } from './document-saving.svelte.js';
 import { localCopyName } from './local-copy.js';
@@ -56,6 +56,8 @@ export class ChannelSession {
       // A BroadcastChannel between tabs would carry updates past the server's rights checks.
       disableBc: true,
       connect: false,
+      // Also after 1009: reconnecting would send the same oversized state again.
+      shouldReconnect: (event) => !isPermanentCloseCode(event.code),
     });
     this.saving = new DocumentSaving({
       provider: this.provider,

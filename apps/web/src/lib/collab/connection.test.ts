@@ -35,6 +35,7 @@ describe('describeConnection', () => {
     expect(invalid.detail).toMatch(/link is not valid/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.RoomNotFound, reason: '' } }).detail).toMatch(/does not exist/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.RoomFull, reason: '' } }).detail).toMatch(/room is full/);
+    expect(describeConnection({ ...base, refused: { code: CloseCode.SocketMessageTooBig, reason: '' } }).detail).toMatch(/larger than the server accepts at once/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.DocumentTooLarge, reason: '' } }).detail).toMatch(/Remove it, then reload/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.TooManyMessages, reason: '' } }).detail).toMatch(/more messages than the server allows/);
     expect(describeConnection({ ...base, refused: { code: CloseCode.RunOutputTooLarge, reason: '' } }).detail).toMatch(/more output than this server allows/);

@@ -13,7 +13,7 @@ export interface ConnectionFacts {
    * before in this page or not (a page opened while offline).
    */
   dropped: boolean;
-  /** Set when the server refused us with a 44xx code; the provider stops retrying. */
+  /** Set when the server refused us with a code retrying cannot fix (isPermanentCloseCode); the provider stops retrying. */
   refused: { code: number; reason: string } | null;
 }
 
@@ -39,6 +39,8 @@ export function describeRefusal(code: number, reason: string): string {
     case CloseCode.DocumentTooLarge:
       // The edit is kept in this browser and would be sent again: it has to go before reconnecting.
       return 'Your last edit would make the document larger than this server allows, so it was not saved. Remove it, then reload the page to reconnect.';
+    case CloseCode.SocketMessageTooBig:
+      return 'Your last edit was larger than the server accepts at once, so it was not saved. Remove it, then reload the page to reconnect.';
     case CloseCode.TooManyMessages:
       return 'This browser sent more messages than the server allows, so it was disconnected. Reload the page to reconnect.';
     case CloseCode.RunOutputTooLarge:

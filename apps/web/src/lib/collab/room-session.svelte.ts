@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import { DocumentChannel, isLanguage, MetaKey, RoomDocument, type Language, type Role, type RoomEvent } from '@interview/protocol';
+import { DocumentChannel, isLanguage, isPermanentCloseCode, MetaKey, RoomDocument, type Language, type Role, type RoomEvent } from '@interview/protocol';
 import { reportError } from '../report.js';
 import { applyRunEvent, type LatestRun } from '../run/latest-run.js';
 import { ConnectionMonitor } from './connection-monitor.svelte.js';
@@ -66,6 +66,8 @@ export class RoomSession {
       // A BroadcastChannel between tabs would carry updates past the server's rights checks.
       disableBc: true,
       connect: false,
+      // Also after 1009: reconnecting would send the same oversized state again.
+      shouldReconnect: (event) => !isPermanentCloseCode(event.code),
     });
     this.saving = new DocumentSaving({
       provider: this.provider,
