@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       databaseUrl: null,
       instanceId: `${hostname()}-${process.pid}`,
+      shutdownTimeoutMs: 8000,
       metricsToken: null,
       trustProxy: false,
     });
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
         REDIS_URL: 'redis://:secret@redis.internal:6379/2',
         DATABASE_URL: 'postgres://interview:secret@db.internal:5432/interview',
         INSTANCE_ID: 'relay-1',
+        SHUTDOWN_TIMEOUT_MS: '25000',
         METRICS_TOKEN: 'scrape-me-0123456789',
         TRUST_PROXY: 'loopback, 10.0.0.0/8',
       },
@@ -95,6 +97,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://:secret@redis.internal:6379/2',
       databaseUrl: 'postgres://interview:secret@db.internal:5432/interview',
       instanceId: 'relay-1',
+      shutdownTimeoutMs: 25_000,
       metricsToken: 'scrape-me-0123456789',
       trustProxy: ['loopback', '10.0.0.0/8'],
     });
@@ -198,6 +201,7 @@ describe('loadConfig', () => {
       REDIS_URL: '',
       DATABASE_URL: '',
       INSTANCE_ID: '',
+      SHUTDOWN_TIMEOUT_MS: '',
       METRICS_TOKEN: '',
       TRUST_PROXY: '',
     };

@@ -47,6 +47,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Names this instance in logs and health. */
   instanceId: string;
+  /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, with code 1. */
+  shutdownTimeoutMs: number;
   /** When set, `/metrics` needs it as a bearer token; null: `/metrics` is open. */
   metricsToken: string | null;
   /**
@@ -194,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { webDistDir: strin
     redisUrl,
     databaseUrl,
     instanceId: instanceId(env.INSTANCE_ID),
+    // Under Docker's and Kubernetes' usual grace periods (10 s, 30 s) with room to spare after a long room flush.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8_000, 100, 600_000),
     metricsToken: metricsToken(env.METRICS_TOKEN),
     trustProxy: trustProxy(env.TRUST_PROXY),
   };

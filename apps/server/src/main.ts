@@ -43,6 +43,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting-down', { signal });
+    // Storage that stopped answering must not keep the process alive until the orchestrator kills it unannounced.
+    setTimeout(() => {
+      logger.error('shutdown-timed-out', { signal, timeoutMs: config.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     server.shutdown().then(
       () => {
         logger.info('stopped');
