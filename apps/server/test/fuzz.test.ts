@@ -8,9 +8,10 @@ import { FrameOracle } from './fuzz/frame-oracle.js';
 import { runFuzz, type FuzzReport } from './fuzz/fuzz-driver.js';
 import type { FuzzTarget } from './fuzz/fuzz-targets.js';
 import { LegitSession } from './fuzz/legit-session.js';
-import { Prng, fuzzSeed } from './fuzz/prng.js';
+import { Prng } from './fuzz/prng.js';
 import { processMemory, type ProcessMemory } from './fuzz/process-memory.js';
 import { StoredDocuments } from './fuzz/stored-documents.js';
+import { integerSetting, seedSetting } from './run-settings.js';
 
 /**
  * Hostile input against the built relay, over real sockets: random and
@@ -24,18 +25,10 @@ import { StoredDocuments } from './fuzz/stored-documents.js';
  * (the relay's MAX_MESSAGE_BYTES; deep JSON needs about 2 bytes a level).
  */
 
-function integerEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer of at least ${min}, got "${raw}"`);
-  return value;
-}
-
-const FRAMES = integerEnv('FUZZ_FRAMES', 100_000, 1);
-const CONCURRENCY = integerEnv('FUZZ_CONCURRENCY', 32, 1);
-const MAX_MESSAGE_BYTES = integerEnv('FUZZ_MAX_MESSAGE_BYTES', 256 * 1024, 1024);
-const SEED = fuzzSeed();
+const FRAMES = integerSetting('FUZZ_FRAMES', 100_000, 1);
+const CONCURRENCY = integerSetting('FUZZ_CONCURRENCY', 32, 1);
+const MAX_MESSAGE_BYTES = integerSetting('FUZZ_MAX_MESSAGE_BYTES', 256 * 1024, 1024);
+const SEED = seedSetting('FUZZ_SEED');
 /** Every (category, variant) is sent this many times before random picks, so even a short run covers each. */
 const COVERAGE_ROUNDS = 3;
 

@@ -88,14 +88,3 @@ export class Prng {
     return out;
   }
 }
-
-/** The seed of this run: FUZZ_SEED when set (to reproduce a failure), else a fresh one. */
-export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.FUZZ_SEED;
-  if (raw !== undefined && raw !== '') {
-    const seed = Number(raw);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new RangeError(`FUZZ_SEED must be an integer from 0 to 4294967295, got "${raw}"`);
-    return seed;
-  }
-  return (Math.random() * 0x1_0000_0000) >>> 0;
-}
