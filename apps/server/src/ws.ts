@@ -9,7 +9,7 @@ import type { RelayMetrics } from './metrics/relay-metrics.js';
 import { Connection, type RelaySocket } from './relay/connection.js';
 import { MessageRateLimit } from './relay/message-rate-limit.js';
 import type { Room } from './relay/room.js';
-import type { RoomRegistry } from './relay/room-registry.js';
+import { RegistryClosingError, type RoomRegistry } from './relay/room-registry.js';
 import { displayName } from './rooms/display-name.js';
 import type { RoomDirectory } from './rooms/room-directory.js';
 
@@ -265,6 +265,10 @@ export function attachWebSocketRelay(server: Server, options: WebSocketRelayOpti
           for (const bytes of early.splice(0)) deliver(joined, bytes);
         },
         (error: unknown) => {
+          if (error instanceof RegistryClosingError) {
+            connection.close(error.code, error.reason);
+            return;
+          }
           logger.error('room-load-failed', { ...log, ...errorFields(error) });
           connection.close(CloseCode.StorageFailure, 'the room could not be loaded');
         },

@@ -26,6 +26,16 @@ function roomKey(roomId: string, channel: DocumentChannel): string {
   return `${roomId}/${channel}`;
 }
 
+/** A join that came while the registry was closing every room (a stop): the caller closes the socket as the others were. */
+export class RegistryClosingError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super('the relay is closing every room');
+  }
+}
+
 /**
  * The active rooms of this process, one `Room` per (room id, document
  * channel): it is loaded from storage when its first participant joins and
@@ -34,6 +44,8 @@ function roomKey(roomId: string, channel: DocumentChannel): string {
 export class RoomRegistry {
   private readonly active = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /** Set once closeAll began: joins still waiting are turned away with its code. */
+  private closing: { code: number; reason: string } | null = null;
 
   constructor(private readonly options: RoomRegistryOptions) {}
 
@@ -47,8 +59,10 @@ export class RoomRegistry {
     for (;;) {
       // A room being unloaded finishes its writes before it is read again.
       await this.unloading.get(key);
+      this.refuseWhileClosing();
       const room = await this.load(roomId, channel);
-      // Between the load and here the room may have emptied and closed.
+      // A stop may have begun, or the room emptied and closed, since the load began.
+      this.refuseWhileClosing();
       if (!room.closed) {
         room.join(connection);
         return room;
@@ -81,13 +95,23 @@ export class RoomRegistry {
     room.setStatus(status);
   }
 
-  /** Closes every connection and waits until every room is stored and unloaded. */
+  /**
+   * Closes every connection and waits until every room is stored and
+   * unloaded. Joins still on their way (waiting for a room to load, or to
+   * finish unloading) are refused with the same code rather than let in
+   * after the rooms were closed.
+   */
   async closeAll(code: number, reason: string): Promise<void> {
+    this.closing = { code, reason };
     const rooms = await Promise.allSettled([...this.active.values()]);
     for (const result of rooms) {
       if (result.status === 'fulfilled') result.value.closeAll(code, reason);
     }
     await Promise.all([...this.unloading.values()]);
+  }
+
+  private refuseWhileClosing(): void {
+    if (this.closing) throw new RegistryClosingError(this.closing.code, this.closing.reason);
   }
 
   private load(roomId: string, channel: DocumentChannel): Promise<Room> {

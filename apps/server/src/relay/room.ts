@@ -425,11 +425,15 @@ export class Room {
     this.doc.destroy();
   }
 
-  /** Closes every socket (e.g. on shutdown); the room unloads once they have left. */
+  /** Closes every socket (e.g. on shutdown) and unloads the room, even one nobody had joined yet. */
   closeAll(code: number, reason: string): void {
     for (const connection of [...this.connections]) {
       connection.close(code, reason);
       this.leave(connection);
+    }
+    if (this.connections.size === 0 && !this.closed) {
+      this.closed = true;
+      this.options.onEmpty(this);
     }
   }
 
