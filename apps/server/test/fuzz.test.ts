@@ -97,7 +97,13 @@ beforeAll(async () => {
   // The limits on rate and size are tested on their own (limits.test.ts); here they would only cut the fuzzer short.
   server = await startServer({
     dataDir,
-    env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), MAX_MESSAGES_PER_SECOND: '1000000', MAX_DOCUMENT_BYTES: String(1024 ** 3) },
+    env: {
+      MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+      MAX_MESSAGES_PER_SECOND: '1000000',
+      MAX_DOCUMENT_BYTES: String(1024 ** 3),
+      // 32 hostile sockets at a time, besides the participants whose edits the test checks.
+      MAX_PARTICIPANTS_PER_ROOM: '100000',
+    },
   });
 });
 

@@ -459,6 +459,21 @@ describe('Room: refusals close only the offending connection', () => {
     await until(() => setup.store.appendedSeqs.length === 2, 'the reloaded room to store again');
   });
 
+  it('keeps nothing of an update that throws after Yjs set part of it aside as pending', async () => {
+    const setup = await openRoom();
+    const ada = await setup.joined('Ada', 'interviewer');
+    const cleo = await setup.joined('Cleo', 'candidate');
+    // Found by the fuzz test: it decodes, one struct waits for a clock its client never sent, and applying it throws.
+    const poisoned = Uint8Array.from(Buffer.from('0102dfccfa860a202301046d657461047573615f07d91f396fbf39de010104636b64650201dfdcfa860a010100', 'hex'));
+    ada.send(encodeDocumentUpdate(poisoned));
+    await expectOnlyClosed(setup, ada, cleo, CloseCode.BadMessage, /document update does not apply: Unexpected case/, STARTER_CODE.python);
+    expect(setup.room.doc.store.pendingStructs).toBeNull();
+    expect(setup.room.doc.store.pendingDs).toBeNull();
+    // A joiner gets the document without it.
+    const bo = await setup.joined('Bo', 'interviewer');
+    expect(bo.doc.store.pendingStructs).toBeNull();
+  });
+
   it('refuses a truncated update whole instead of applying the part that decodes', async () => {
     const setup = await openRoom();
     const ada = await setup.joined('Ada', 'interviewer');

@@ -461,11 +461,16 @@ export class Room {
   private applyFrom(connection: Connection, update: Uint8Array): boolean {
     const held: Array<{ update: Uint8Array; origin: unknown }> = [];
     this.held = held;
+    const { pendingStructs, pendingDs } = this.doc.store;
     try {
       Y.applyUpdate(this.doc, update, connection);
     } catch (error) {
       // Nothing emitted: Yjs threw before it changed the document, which is still what storage holds.
       if (held.length === 0) {
+        // It may have set part of the update aside, waiting for what it lacks, before it threw:
+        // that part would go to every joiner, and be stored once it could integrate.
+        this.doc.store.pendingStructs = pendingStructs;
+        this.doc.store.pendingDs = pendingDs;
         this.refuse(connection, CloseCode.BadMessage, `document update does not apply: ${errorFields(error).error}`);
         return false;
       }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { MAX_PRESENCES_PER_CONNECTION } from '../../src/relay/awareness-check.js';
 import { EMPTY_UPDATE, GARBAGE_MARKER, ownPresence, updateEnvelope, type CategorySpec } from './frame-kit.js';
 import { channelTextName, targetWrites } from './fuzz-targets.js';
 import type { Prng } from './prng.js';
@@ -49,7 +50,8 @@ export const WELL_FORMED_CATEGORIES = {
       'removal': (rng) => awarenessFrame([{ clientId: rng.uint32(), clock: 1 + rng.int(100), json: 'null' }]),
       // Clock 0: an echo of a state the room already has a newer clock for; awareness ignores it.
       'stale-echo': (rng) => awarenessFrame([{ clientId: rng.uint32(), clock: 0, json: JSON.stringify(presenceState(rng, rng.pick(['interviewer', 'candidate']))) }]),
-      'several-entries': (rng, target) => awarenessFrame(Array.from({ length: 2 + rng.int(15) }, () => ownPresence(rng, target))),
+      // Up to the relay's cap of presences per connection.
+      'several-entries': (rng, target) => awarenessFrame(Array.from({ length: 2 + rng.int(MAX_PRESENCES_PER_CONNECTION - 1) }, () => ownPresence(rng, target))),
       'empty-update': () => awarenessFrame([]),
     },
   },
