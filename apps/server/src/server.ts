@@ -62,6 +62,8 @@ export function createAppServer(config: Config, backends: Backends, logger: Logg
     passcodeAttemptsPerMinute: config.passcodeAttemptsPerMinute,
     roomsPerAddressPerMinute: config.roomsPerAddressPerMinute,
     maxRunOutputChars: config.maxRunOutputChars,
+    maxMessageBytes: config.maxMessageBytes,
+    maxDocumentBytes: config.maxDocumentBytes,
     metrics,
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,

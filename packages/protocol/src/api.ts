@@ -66,6 +66,10 @@ export interface ClientConfig {
   passcodeRequired: boolean;
   /** Characters of output one run may stream to the room (MAX_RUN_OUTPUT_CHARS); a runner truncates below it. */
   maxRunOutputChars: number;
+  /** Largest message the relay takes (MAX_MESSAGE_BYTES): an edit must fit in one. */
+  maxMessageBytes: number;
+  /** Encoded size a document may grow to (MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes: number;
 }
 
 /** Request header carrying the interviewer passcode when the server has one (`INTERVIEWER_PASSCODE`). */

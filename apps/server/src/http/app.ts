@@ -30,6 +30,9 @@ export interface HttpAppOptions {
   roomsPerAddressPerMinute: number;
   /** MAX_RUN_OUTPUT_CHARS, which the browser's runner must stay under. */
   maxRunOutputChars: number;
+  /** MAX_MESSAGE_BYTES and MAX_DOCUMENT_BYTES, which the browser's editors keep edits under. */
+  maxMessageBytes: number;
+  maxDocumentBytes: number;
   /** Which proxies' X-Forwarded-* headers to believe (express's `trust proxy`); none when absent. */
   trustProxy?: false | number | string[];
   /** Served at /metrics; absent, there is no /metrics. */
@@ -86,6 +89,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       pyodideBaseUrl: options.pyodide.baseUrl,
       passcodeRequired: interviewerPasscode !== null,
       maxRunOutputChars: options.maxRunOutputChars,
+      maxMessageBytes: options.maxMessageBytes,
+      maxDocumentBytes: options.maxDocumentBytes,
     } satisfies ClientConfig);
   });
   app.use(runnerRoutes({ pyodide: options.pyodide, harnesses: options.harnesses, logger }));

@@ -1,5 +1,6 @@
 import { channelRights, type RoomInfo } from '@interview/protocol';
 import { fetchClientConfig } from '../api.js';
+import type { EditLimits } from '../editor/edit-size.js';
 import { ChannelSession } from '../collab/channel-session.svelte.js';
 import type { DocumentSaving } from '../collab/document-saving.svelte.js';
 import { readAwarenessUser } from '../collab/participants.js';
@@ -48,6 +49,8 @@ export class OpenRoom {
   readonly signalTracker: SignalTracker | null;
   /** null until the runner configuration arrived. */
   running: RoomRun | null = $state.raw(null);
+  /** What the server takes per edit and per document; null until the configuration arrived. */
+  limits: EditLimits | null = $state.raw(null);
 
   readonly #stopCapture: () => void;
   #stopConfigRetry: (() => void) | null = null;
@@ -98,6 +101,7 @@ export class OpenRoom {
       (config) => {
         if (this.#disposed) return;
         this.running = new RoomRun(this.session, runnerHost, config, () => this.settings.timeLimitSeconds);
+        this.limits = { maxMessageBytes: config.maxMessageBytes, maxDocumentBytes: config.maxDocumentBytes };
       },
       (error: unknown) => {
         if (this.#disposed) return;
