@@ -7,18 +7,6 @@ const MAX_ENTRIES = 256;
 /** Presences one connection may hold at once: one per client, a few more for a reload racing its old socket. */
 export const MAX_PRESENCES_PER_CONNECTION = 8;
 
-/** The client ids an awareness update names, in order; throws on a malformed update. */
-export function awarenessClientIds(update: Uint8Array): number[] {
-  const decoder = decoding.createDecoder(update);
-  const ids: number[] = [];
-  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
-    ids.push(decoding.readVarUint(decoder));
-    decoding.readVarUint(decoder);
-    decoding.readVarUint8Array(decoder);
-  }
-  return ids;
-}
-
 /**
  * A presence may not claim another role than its connection's: a candidate
  * posing as an interviewer would mislead the interviewer's own page. A
@@ -45,68 +33,70 @@ export interface AwarenessRoleCheck {
   owned?: { has(clientId: number): boolean; readonly size: number; max: number };
 }
 
-/**
- * Whether an awareness update would change the room's presence: some entry
- * is newer than what the room holds. The stock y-websocket provider sends
- * back every presence it hears, so most presence frames from a client in a
- * busy room are echoes that change nothing; those are not the sender's
- * doing and do not count against its message rate. A malformed update
- * counts (it is refused anyway).
- */
-export function awarenessTakesEffect(update: Uint8Array, knownClock: (clientId: number) => number): boolean {
-  const decoder = decoding.createDecoder(update);
-  try {
-    const entries = decoding.readVarUint(decoder);
-    for (let i = 0; i < entries; i++) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      decoding.readVarUint8Array(decoder);
-      if (clock > knownClock(clientId)) return true;
-    }
-    return false;
-  } catch {
-    return true;
-  }
+/** What the relay needs to know of an awareness update before it applies it, from one pass over it. */
+export interface AwarenessInspection {
+  /** Why it is refused, or null. */
+  problem: string | null;
+  /**
+   * Whether some entry is newer than what the room holds (always, without
+   * a role check). The stock y-websocket provider sends back every presence
+   * it hears, so most presence frames from a client in a busy room are
+   * echoes that change nothing: those are not the sender's doing and do not
+   * count against its message rate.
+   */
+  takesEffect: boolean;
+  /** The client ids it names, in order (those read before a problem stopped the reading). */
+  clientIds: number[];
 }
 
 /**
  * Decodes an awareness update completely before anything is applied, so a
  * malformed one is refused whole instead of half-applied. With a role
  * check, also refuses a presence that claims another role than the
- * sender's. Only entries that would take effect are checked: the stock
- * y-websocket provider re-sends every presence it hears of (others'
- * included) with the clock it heard, and awareness ignores those echoes.
- * Returns the reason it is refused, or null.
+ * sender's, or that takes more presences than the connection may hold.
+ * Only entries that would take effect are checked: the stock y-websocket
+ * provider re-sends every presence it hears of (others' included) with the
+ * clock it heard, and awareness ignores those echoes.
  */
-export function awarenessUpdateProblem(update: Uint8Array, roleCheck?: AwarenessRoleCheck): string | null {
+export function inspectAwarenessUpdate(update: Uint8Array, roleCheck?: AwarenessRoleCheck): AwarenessInspection {
+  const clientIds: number[] = [];
+  let takesEffect = roleCheck === undefined;
+  const refused = (problem: string): AwarenessInspection => ({ problem, takesEffect, clientIds });
   const decoder = decoding.createDecoder(update);
   try {
     const entries = decoding.readVarUint(decoder);
-    if (entries > MAX_ENTRIES) return `awareness update has ${entries} entries (at most ${MAX_ENTRIES})`;
+    if (entries > MAX_ENTRIES) return refused(`awareness update has ${entries} entries (at most ${MAX_ENTRIES})`);
     let taken = 0;
     for (let i = 0; i < entries; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const json = decoding.readVarString(decoder);
-      if (decoder.pos > decoder.arr.length) return 'awareness state is longer than the frame';
+      clientIds.push(clientId);
+      if (decoder.pos > decoder.arr.length) return refused('awareness state is longer than the frame');
       const state: unknown = JSON.parse(json);
-      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return 'awareness state must be an object or null';
+      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return refused('awareness state must be an object or null');
       if (roleCheck && clock > roleCheck.knownClock(clientId)) {
+        takesEffect = true;
         const spoofed = roleProblem(state, roleCheck.role);
-        if (spoofed) return spoofed;
+        if (spoofed) return refused(spoofed);
         // The same role may take a presence over (a reconnecting client whose old socket is not yet gone); another may not.
         const owner = roleCheck.otherOwnerRole(clientId);
         if (owner !== null && owner !== roleCheck.role) {
-          return `awareness update overwrites another participant's presence (role ${owner}); this connection's role is ${roleCheck.role}`;
+          return refused(`awareness update overwrites another participant's presence (role ${owner}); this connection's role is ${roleCheck.role}`);
         }
         if (state !== null && roleCheck.owned && !roleCheck.owned.has(clientId)) taken++;
       }
     }
-    if (decoding.hasContent(decoder)) return 'trailing bytes after awareness update';
+    if (decoding.hasContent(decoder)) return refused('trailing bytes after awareness update');
     const owned = roleCheck?.owned;
-    if (owned && owned.size + taken > owned.max) return `presence for more than ${owned.max} client ids on one connection`;
-    return null;
+    if (owned && owned.size + taken > owned.max) return refused(`presence for more than ${owned.max} client ids on one connection`);
+    return { problem: null, takesEffect, clientIds };
   } catch (error) {
-    return `malformed awareness update: ${error instanceof Error ? error.message : String(error)}`;
+    return refused(`malformed awareness update: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Why an awareness update is refused, or null (see inspectAwarenessUpdate). */
+export function awarenessUpdateProblem(update: Uint8Array, roleCheck?: AwarenessRoleCheck): string | null {
+  return inspectAwarenessUpdate(update, roleCheck).problem;
 }

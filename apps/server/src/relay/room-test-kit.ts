@@ -18,7 +18,6 @@ import {
 } from '@interview/protocol';
 import type { LogFields, Logger } from '../log.js';
 import type { MessageRateLimit } from './message-rate-limit.js';
-export { awarenessClientIds } from './awareness-check.js';
 import { Connection, type RelaySocket } from './connection.js';
 import type { Room } from './room.js';
 
@@ -179,6 +178,18 @@ export function awarenessUpdate(entries: Array<{ clientId: number; clock: number
     encoding.writeVarString(encoder, entry.json);
   }
   return encoding.toUint8Array(encoder);
+}
+
+/** The client ids an awareness update carries. */
+export function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+  }
+  return ids;
 }
 
 /** Waits on a condition; the timeout only bounds a failure. */

@@ -11,7 +11,6 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   decodeRoomEvent,
-  type ClientFrame,
   type Role,
   type RoomEvent,
   type RoomStatus,
@@ -25,7 +24,7 @@ import type { RoomStore } from '../storage/room-store.js';
 import { refusalReason } from '../metrics/refusal-reasons.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Attendance } from './attendance.js';
-import { awarenessClientIds, awarenessTakesEffect, awarenessUpdateProblem, MAX_PRESENCES_PER_CONNECTION } from './awareness-check.js';
+import { inspectAwarenessUpdate, MAX_PRESENCES_PER_CONNECTION } from './awareness-check.js';
 import { Connection } from './connection.js';
 import { DocumentSizeLimit } from './document-size-limit.js';
 import { candidateEventWhileEnded } from './ended-room.js';
@@ -310,7 +309,8 @@ export class Room {
       return;
     }
     const message = frame.value;
-    if (!this.withinRate(connection, message)) return;
+    // Presence is counted once inspected: echoes of what the room holds are free.
+    if (message.kind !== 'awareness' && !this.withinRate(connection)) return;
     switch (message.kind) {
       case 'sync-step1':
         this.answerSyncStep1(connection, message.stateVector);
@@ -361,7 +361,7 @@ export class Room {
         return;
       }
       case 'awareness': {
-        const problem = awarenessUpdateProblem(message.update, {
+        const { problem, takesEffect, clientIds } = inspectAwarenessUpdate(message.update, {
           role: connection.participant.role,
           knownClock: this.knownClock,
           otherOwnerRole: (clientId) => {
@@ -376,12 +376,14 @@ export class Room {
             max: MAX_PRESENCES_PER_CONNECTION,
           },
         });
+        // A refused update counts too.
+        if ((problem !== null || takesEffect) && !this.withinRate(connection)) return;
         if (problem) {
           this.refuse(connection, CloseCode.BadMessage, problem);
           return;
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
-        this.presenceMemory.settle(awarenessClientIds(message.update));
+        this.presenceMemory.settle(clientIds);
         return;
       }
       case 'query-awareness':
@@ -399,15 +401,10 @@ export class Room {
     }
   }
 
-  /**
-   * Counts a message against its sender's rate, unless it is an echo of
-   * presence the room already holds (see awarenessTakesEffect).
-   */
-  private withinRate(connection: Connection, message: ClientFrame): boolean {
+  /** Counts a message against its sender's rate; past it, the sender is refused. */
+  private withinRate(connection: Connection): boolean {
     const { rate } = connection;
-    if (!rate) return true;
-    if (message.kind === 'awareness' && !awarenessTakesEffect(message.update, this.knownClock)) return true;
-    if (rate.take()) return true;
+    if (!rate || rate.take()) return true;
     this.refuse(connection, CloseCode.TooManyMessages, `more than ${rate.perSecond} messages per second`);
     return false;
   }
@@ -565,13 +562,13 @@ export class Room {
         }
         return;
       case 'awareness': {
-        const problem = awarenessUpdateProblem(message.update);
+        const { problem, clientIds } = inspectAwarenessUpdate(message.update);
         if (problem) {
           this.options.logger.warn('peer-message-dropped', { ...context, reason: problem });
           return;
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, new PeerPresence(message.role));
-        this.presenceMemory.settle(awarenessClientIds(message.update));
+        this.presenceMemory.settle(clientIds);
         return;
       }
       case 'event':
